@@ -1,0 +1,1 @@
+"""Shared test fixtures. Browser fixtures live in gongkai/core/tests/browser.py."""

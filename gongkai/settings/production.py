@@ -1,0 +1,28 @@
+"""Production: refuses to start with the development key or DEBUG on."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEBUG, DEVELOPMENT_SECRET_KEY, config
+
+_key = config("SECRET_KEY", None, help="")
+if not _key or _key == DEVELOPMENT_SECRET_KEY or len(_key) < 50:
+    raise ImproperlyConfigured(
+        "生产环境必须通过环境变量 SECRET_KEY 提供至少 50 个字符的随机密钥，不能使用开发密钥。"
+        " (production needs SECRET_KEY: 50+ random characters, not the development key)"
+    )
+if DEBUG:
+    raise ImproperlyConfigured("生产环境不能开启 DEBUG。 (DEBUG must be off in production)")
+
+SECRET_KEY = _key
+DEMO_MODE = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = config(
+    "SECURE_SSL_REDIRECT", True, cast=bool, help="Production: redirect plain HTTP to HTTPS."
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = config(
+    "SECURE_HSTS_SECONDS", 31536000, cast=int, help="Production: HSTS max-age in seconds."
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
