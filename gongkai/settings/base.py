@@ -121,7 +121,7 @@ WSGI_APPLICATION = "gongkai.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "gongkai" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -262,7 +262,7 @@ WAGTAIL_I18N_ENABLED = False
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
