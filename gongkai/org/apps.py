@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class OrgConfig(AppConfig):
@@ -12,3 +13,9 @@ class OrgConfig(AppConfig):
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="gongkai.org.sync_roles")
+
+
+class StaffUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with each account's department (see org/users.py)."""
+
+    user_viewset = "gongkai.org.users.StaffUserViewSet"

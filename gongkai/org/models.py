@@ -23,8 +23,10 @@ class Bureau(BaseGenericSetting):
         validators=[
             RegexValidator(
                 ORGANISATION_CODE_RE,
-                _("Enter a 9-character organisation code or an 18-character unified social credit code "
-                  "(digits and capital letters)."),
+                _(
+                    "Enter a 9-character organisation code or an 18-character unified social credit code "
+                    "(digits and capital letters)."
+                ),
             )
         ],
         help_text=_("组织机构代码 (9) or 统一社会信用代码 (18); the prefix of every 索引号."),
@@ -36,7 +38,9 @@ class Bureau(BaseGenericSetting):
         help_text=_("The bureau's 发文字号 prefix, e.g. 毕人社发."),
     )
     office_name = models.CharField(
-        _("disclosure office"), max_length=100, default="局办公室",
+        _("disclosure office"),
+        max_length=100,
+        default="局办公室",
         help_text=_("The office that handles government information disclosure."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -66,7 +70,10 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     code = models.SlugField(
-        _("code"), max_length=40, unique=True, allow_unicode=False,
+        _("code"),
+        max_length=40,
+        unique=True,
+        allow_unicode=False,
         help_text=_("A short Latin identifier, e.g. office, policy."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
@@ -88,7 +95,9 @@ class StaffProfile(models.Model):
     """A member of staff: which department they belong to."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
         verbose_name=_("user"),
     )
     department = models.ForeignKey(
@@ -116,11 +125,15 @@ class Responsibility(models.Model):
     title = models.CharField(_("work"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     all_departments = models.BooleanField(
-        _("all departments"), default=False,
+        _("all departments"),
+        default=False,
         help_text=_("The plan says 各科室、单位: every section and unit is responsible."),
     )
     departments = models.ManyToManyField(
-        Department, blank=True, related_name="responsibilities", verbose_name=_("responsible departments")
+        Department,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("responsible departments"),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=100)
 

@@ -15,6 +15,7 @@ class Variable:
     name: str
     default: Any
     help: str
+    shown: str | None = None
 
 
 REGISTRY: dict[str, Variable] = {}
@@ -23,8 +24,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def config(name: str, default: Any = None, *, help: str, cast: type = str) -> Any:
-    REGISTRY.setdefault(name, Variable(name, default, help))
+def config(
+    name: str, default: Any = None, *, help: str, cast: type = str, shown: str | None = None
+) -> Any:
+    """Read `name` from the environment; `shown` is the default as the docs print it."""
+    REGISTRY.setdefault(name, Variable(name, default, help, shown))
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -45,10 +49,17 @@ def config(name: str, default: Any = None, *, help: str, cast: type = str) -> An
     return raw
 
 
+def document(name: str, default: str, *, help: str) -> None:
+    """List a variable read elsewhere (e.g. by manage.py) in the configuration table."""
+    REGISTRY.setdefault(name, Variable(name, default, help, default))
+
+
 def markdown_table() -> str:
     rows = ["| variable | default | what it does |", "|---|---|---|"]
     for var in REGISTRY.values():
-        if isinstance(var.default, bool):
+        if var.shown is not None:
+            default = var.shown
+        elif isinstance(var.default, bool):
             default = "true" if var.default else "false"
         elif isinstance(var.default, list | tuple):
             default = ",".join(var.default)

@@ -3,7 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEVELOPMENT_SECRET_KEY, config
+from .base import (
+    DEBUG,
+    DEVELOPMENT_SECRET_KEY,
+    PRODUCTION_HSTS_SECONDS,
+    PRODUCTION_SSL_REDIRECT,
+    config,
+)
 
 _key = config("SECRET_KEY", None, help="")
 if not _key or _key == DEVELOPMENT_SECRET_KEY or len(_key) < 50:
@@ -18,11 +24,7 @@ SECRET_KEY = _key
 DEMO_MODE = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_SSL_REDIRECT = config(
-    "SECURE_SSL_REDIRECT", True, cast=bool, help="Production: redirect plain HTTP to HTTPS."
-)
+SECURE_SSL_REDIRECT = PRODUCTION_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = config(
-    "SECURE_HSTS_SECONDS", 31536000, cast=int, help="Production: HSTS max-age in seconds."
-)
+SECURE_HSTS_SECONDS = PRODUCTION_HSTS_SECONDS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,0 +1,101 @@
+"""Admin screens of the organisation: bureau settings, departments, responsibilities."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
+
+from gongkai.core.audit import register_audit_actions
+
+from .models import Department, Responsibility
+from .services import OrgAction, department_delete_refusal
+
+
+class DepartmentDeleteView(DeleteView):
+    """Explains up front why a department that still owns things cannot go."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        refusal = department_delete_refusal(self.object)
+        if refusal:
+            context["is_protected"] = True
+            context["refusal"] = refusal
+        return context
+
+    def form_valid(self, form):
+        refusal = department_delete_refusal(self.object)
+        if refusal:
+            messages.error(self.request, refusal)
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    list_display = ["name", "kind", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+    delete_view_class = DepartmentDeleteView
+    delete_template_name = "org/department_confirm_delete.html"
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("duties"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("sort_order")]),
+        FieldPanel("is_active"),
+    ]
+
+
+class ResponsibilityViewSet(SnippetViewSet):
+    model = Responsibility
+    icon = "tasks"
+    menu_label = _("Responsibilities")
+    list_display = ["plan_item", "title", "all_departments"]
+    list_filter = ["all_departments", "departments"]
+    search_fields = ["plan_item", "title", "description"]
+    panels = [
+        FieldRowPanel([FieldPanel("plan_item"), FieldPanel("sort_order")]),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("all_departments"),
+                FieldPanel("departments", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Responsible departments"),
+        ),
+    ]
+
+
+class OrganisationGroup(SnippetViewSetGroup):
+    items = (DepartmentViewSet, ResponsibilityViewSet)
+    menu_icon = "site"
+    menu_label = _("Organisation")
+    menu_name = "organisation"
+    menu_order = 250
+
+
+register_snippet(OrganisationGroup)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_departments_in_use(request, instances):
+    """Covers the bulk delete of the listing too."""
+    for instance in instances:
+        if isinstance(instance, Department):
+            refusal = department_delete_refusal(instance)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("wagtailsnippets_org_department:list")
+    return None
+
+
+@hooks.register("register_log_actions")
+def register_org_actions(actions):
+    register_audit_actions(actions, OrgAction)
