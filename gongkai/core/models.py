@@ -9,11 +9,21 @@ class DayKind(models.TextChoices):
     MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day")
 
 
+class CalendarAction(models.TextChoices):
+    """Audit actions of the working-day calendar."""
+
+    SAVE = "core.calendar.save", _("Save working-day calendar year")
+    DELETE = "core.calendar.delete", _("Delete working-day calendar year")
+
+
 class CalendarYear(ClusterableModel):
     """One year of the working-day calendar (工作日历), from the State Council notice.
 
     A year exists here only when its holidays and make-up working days have
     been entered; a deadline that reaches a year not listed is an error.
+    Days are filed under the year of their own date: when the notice for
+    next year moves a day in late December, that day belongs to this year.
+    Write through `services.calendar_year_save`, never directly.
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -46,6 +56,11 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DayKind.values), name="core_calendarday_kind_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
