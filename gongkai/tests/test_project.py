@@ -98,9 +98,7 @@ def test_every_demo_account_can_log_in(client):
 
     call_command("seed_demo", stdout=StringIO())
     for username, *_ in DEMO_ACCOUNTS:
-        response = client.post(
-            "/admin/login/", {"username": username, "password": DEMO_PASSWORD}
-        )
+        response = client.post("/admin/login/", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, f"{username} could not log in"
         client.logout()
 
