@@ -7,13 +7,35 @@ show and filter it.
 
 Each app names its actions in a `TextChoices` whose values are namespaced
 ("core.calendar.save") and registers them with `register_audit_actions` from
-its `wagtail_hooks.py`, so the admin shows their Chinese labels.
+its `wagtail_hooks.py`, so the admin shows their Chinese labels. Wagtail
+refuses to save an entry whose action is not registered.
 """
 
 from typing import Any
 
 from django.db import models
-from wagtail.log_actions import log
+from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import LogActionRegistry, log
+from wagtail.models import BaseLogEntry
+
+
+class AuthAction(models.TextChoices):
+    """Sign-in events of staff accounts (账号登录), written by `signals.py`."""
+
+    LOGIN = "core.auth.login", _("Signed in")
+    LOGOUT = "core.auth.logout", _("Signed out")
+    LOGIN_FAILED = "core.auth.login_failed", _("Failed sign-in")
+    LOCKED_OUT = "core.auth.locked_out", _("Locked out after failed sign-ins")
+
+
+def _unwrap(obj: Any) -> Any:
+    """The real object behind request.user (django-otp wraps one lazy object in another)."""
+    while isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        obj = obj._wrapped
+    return obj
 
 
 def audit(
@@ -21,10 +43,18 @@ def audit(
     action: str,
     *,
     user: Any = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     title: str | None = None,
-):
-    """Write one audit entry for `instance`. Returns the log entry."""
+) -> BaseLogEntry:
+    """Write one audit entry for `instance` and return it.
+
+    `instance` must be saved. A page gets a PageLogEntry, anything else a
+    ModelLogEntry. `user` is the actor (None or anonymous: the system).
+    `data` is stored as JSON; during a request the client's IP is added as
+    data["ip"]. Outside a request (commands, tasks) there is no IP.
+    """
+    instance = _unwrap(instance)
+    user = _unwrap(user)
     kwargs: dict[str, Any] = {"data": dict(data or {})}
     if title:
         kwargs["title"] = title
@@ -36,7 +66,9 @@ def audit(
     return entry
 
 
-def register_audit_actions(actions_registry, choices: type[models.TextChoices]) -> None:
+def register_audit_actions(
+    actions_registry: LogActionRegistry, choices: type[models.TextChoices]
+) -> None:
     """Register every member of `choices` with Wagtail's log action registry."""
     for member in choices:
         actions_registry.register_action(member.value, member.label, member.label)

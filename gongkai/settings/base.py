@@ -206,12 +206,15 @@ AXES_COOLOFF_TIME = config(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "org/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = config(
+PROXY_COUNT = config(
     "PROXY_COUNT",
     0,
     cast=int,
     help="Number of trusted reverse proxies in front of the app (for the client IP in audit and lockout).",
 )
+# One rule for the client address in lockouts and audit entries (honours PROXY_COUNT;
+# axes' own ipware path is not installed and would read REMOTE_ADDR only).
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.request_context.client_ip"
 
 OTP_TOTP_ISSUER = "gongkai"
 OTP_REQUIRED_ROLES = config(
