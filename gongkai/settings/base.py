@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "gongkai.org.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "gongkai.core.csp.PathAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # axes must be last
     "axes.middleware.AxesMiddleware",
