@@ -17,7 +17,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp import verify_token as otp_verify_token
@@ -137,10 +137,10 @@ def _throttle_message(device: Device) -> str | None:
         seconds = 1
         if locked_until is not None:
             seconds = max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
-        return _g(
+        return gettext(
             "Too many wrong codes. Wait %(seconds)d seconds, then enter the current code."
         ) % {"seconds": seconds}
-    return info.get("error_message") or _g("This code cannot be checked now. Try again later.")
+    return info.get("error_message") or gettext("This code cannot be checked now. Try again later.")
 
 
 def _normalise(token: str) -> str:
@@ -165,7 +165,7 @@ def totp_device_confirm(*, user: Any, device: TOTPDevice, token: str) -> Enrolme
     failure is committed, so the check stays outside the atomic block).
     """
     if device.user_id != user.pk or device.confirmed:
-        raise TwoFactorError(_g("This set-up has expired. Start again."))
+        raise TwoFactorError(gettext("This set-up has expired. Start again."))
     device.refresh_from_db()
     message = _throttle_message(device)
     if message:
@@ -174,7 +174,7 @@ def totp_device_confirm(*, user: Any, device: TOTPDevice, token: str) -> Enrolme
     if verified is None:
         audit(user, TwoFactorAction.FAIL, user=user, data={"stage": "enrol"})
         raise TwoFactorError(
-            _g("The code is wrong or has expired. Check the time on your phone and try again.")
+            gettext("The code is wrong or has expired. Check the time on your phone and try again.")
         )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=verified.pk).delete()
@@ -217,7 +217,7 @@ def second_factor_verify(*, user: Any, token: str) -> Device:
             return verified
     audit(user, TwoFactorAction.FAIL, user=user, data={"stage": "verify"})
     raise TwoFactorError(
-        _g("The code is wrong or has expired. Check the time on your phone and try again.")
+        gettext("The code is wrong or has expired. Check the time on your phone and try again.")
     )
 
 

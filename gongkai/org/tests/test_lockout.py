@@ -57,6 +57,7 @@ def test_five_failures_lock_the_account_for_this_address_then_cool_off(client, d
         assert response.status_code == 429
         html = response.content.decode()
         assert zh(LOCKED) % {"limit": 5, "minutes": 30} in html
+        assert "登录已锁定 30 分钟" in html  # Chinese, from org's catalogue
         assert '<html lang="zh-hans"' in html
         assert "_auth_user_id" not in client.session
 

@@ -214,6 +214,7 @@ def test_verify_wrong_then_throttled_then_right(client, world, frozen):
     response = client.post(VERIFY, {"token": other_code(right), "next": next_url})
     assert response.status_code == 200
     assert zh(WRONG_CODE) in response.content.decode()
+    assert "动态口令错误或已过期" in response.content.decode()  # Chinese, from org's catalogue
 
     response = client.post(VERIFY, {"token": right, "next": next_url})
     assert response.status_code == 200
