@@ -76,8 +76,11 @@ def parse_calendar_csv(data: str | bytes) -> list[CalendarEntry]:
     seen_content = False
     for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [cell.strip() for cell in row]
-        while cells and not cells[-1]:
+        # Excel pads short rows with commas; an empty name column stays a column.
+        while len(cells) > 3 and not cells[-1]:
             cells.pop()
+        if not any(cells):
+            continue
         if not cells or cells[0].startswith("#"):
             continue
         if not seen_content:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from django.db import models
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Nothing the statutes set comes near this; a larger n is a typo or an attack.
@@ -34,8 +34,8 @@ ONE_DAY = timedelta(days=1)
 
 
 class Unit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("working days")
-    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    WORKING_DAYS = "working_days", pgettext_lazy("deadline unit", "working days")
+    CALENDAR_DAYS = "calendar_days", pgettext_lazy("deadline unit", "calendar days")
 
 
 class WorkdayError(ValueError):
