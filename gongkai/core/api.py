@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from .calendar_csv import parse_date
 from .workdays import (
+    MAX_DAYS,
     Calendar,
     Unit,
     WorkdayError,
@@ -112,6 +113,8 @@ def add(request, q: Query[AddQuery]):
     n_text = _required(q.n, "n").strip()
     if not (n_text.isascii() and n_text.isdigit()):
         raise HttpError(400, _("n: “%(value)s” is not a whole number of days.") % {"value": q.n})
+    if len(n_text) > len(str(MAX_DAYS)):
+        raise HttpError(400, _("n: %(max)s days at most.") % {"max": MAX_DAYS})
     try:
         unit = Unit(q.unit or Unit.WORKING_DAYS)
     except ValueError:

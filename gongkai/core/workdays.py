@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 MAX_DAYS = 1000
 
 ONE_DAY = timedelta(days=1)
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
 
 
 class Unit(models.TextChoices):
@@ -205,10 +207,13 @@ class Calendar:
 def _as_date(value: Any) -> date:
     # A timestamp counts from its local calendar day (Asia/Shanghai).
     if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, date):
-        return value
-    raise WorkdayError(_("“%(value)s” is not a date."), {"value": value})
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not isinstance(value, date):
+        raise WorkdayError(_("“%(value)s” is not a date."), {"value": value})
+    if not MIN_DATE <= value <= MAX_DATE:
+        # Far outside any calendar, and date arithmetic would overflow.
+        raise WorkdayError(_("%(value)s is out of range."), {"value": value.isoformat()})
+    return value
 
 
 def _check_n(n: Any) -> int:
