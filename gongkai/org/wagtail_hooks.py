@@ -7,31 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from gongkai.core.audit import register_audit_actions
 
+from . import two_factor  # noqa: F401  (registers the second-factor audit actions)
 from .models import Department, Responsibility
 from .services import OrgAction, department_delete_refusal
-
-
-class DepartmentDeleteView(DeleteView):
-    """Explains up front why a department that still owns things cannot go."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        refusal = department_delete_refusal(self.object)
-        if refusal:
-            context["is_protected"] = True
-            context["refusal"] = refusal
-        return context
-
-    def form_valid(self, form):
-        refusal = department_delete_refusal(self.object)
-        if refusal:
-            messages.error(self.request, refusal)
-            return redirect(self.get_success_url())
-        return super().form_valid(form)
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -41,8 +23,6 @@ class DepartmentViewSet(SnippetViewSet):
     list_display = ["name", "kind", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
-    delete_view_class = DepartmentDeleteView
-    delete_template_name = "org/department_confirm_delete.html"
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
@@ -86,7 +66,11 @@ register_snippet(OrganisationGroup)
 
 @hooks.register("before_delete_snippet")
 def refuse_deleting_departments_in_use(request, instances):
-    """Covers the bulk delete of the listing too."""
+    """Refuse, with the reason, to delete a department that still owns things.
+
+    Runs before both the single delete view (GET and POST) and the listing's
+    bulk delete, so no admin path can remove one.
+    """
     for instance in instances:
         if isinstance(instance, Department):
             refusal = department_delete_refusal(instance)

@@ -4,9 +4,14 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
-from .env import config
+from .env import config, document
+
+document(
+    "DJANGO_SETTINGS_MODULE",
+    "gongkai.settings.local",
+    help="`gongkai.settings.local` (embedded, the default) or `gongkai.settings.production`.",
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(
@@ -14,6 +19,7 @@ VAR_DIR = Path(
         "GONGKAI_VAR_DIR",
         str(BASE_DIR / "var"),
         help="Folder for the SQLite database, uploaded media, the generated secret key and the cache.",
+        shown="var/",
     )
 )
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -69,7 +75,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "gongkai.org.apps.StaffUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -141,6 +147,7 @@ DATABASE_URL = config(
     "DATABASE_URL",
     f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
     help="Database. Default: SQLite in WAL mode under `var/`. PostgreSQL: `postgres://user:pass@host:5432/gongkai`.",
+    shown="sqlite:///var/db.sqlite3",
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -224,6 +231,14 @@ OTP_REQUIRED_ROLES = config(
     help="Roles whose members must verify a TOTP second factor before using the admin.",
 )
 
+# Read here so the configuration table lists them; applied by production.py.
+PRODUCTION_SSL_REDIRECT = config(
+    "SECURE_SSL_REDIRECT", True, cast=bool, help="Production: redirect plain HTTP to HTTPS."
+)
+PRODUCTION_HSTS_SECONDS = config(
+    "SECURE_HSTS_SECONDS", 31536000, cast=int, help="Production: HSTS max-age in seconds."
+)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -271,7 +286,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(config("MEDIA_ROOT", str(VAR_DIR / "media"), help="Folder for uploaded media."))
+MEDIA_ROOT = Path(
+    config("MEDIA_ROOT", str(VAR_DIR / "media"), help="Folder for uploaded media.", shown="var/media")
+)
 SERVE_MEDIA = config(
     "SERVE_MEDIA",
     True,
@@ -290,6 +307,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars from gravatar.com: closed networks, CSP, and no e-mail hashes sent outside.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"

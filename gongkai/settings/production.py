@@ -12,7 +12,7 @@ from .base import (
 )
 
 _key = config("SECRET_KEY", None, help="")
-if not _key or _key == DEVELOPMENT_SECRET_KEY or len(_key) < 50:
+if not _key or _key == DEVELOPMENT_SECRET_KEY or len(_key) < 50 or len(set(_key)) < 5:
     raise ImproperlyConfigured(
         "生产环境必须通过环境变量 SECRET_KEY 提供至少 50 个字符的随机密钥，不能使用开发密钥。"
         " (production needs SECRET_KEY: 50+ random characters, not the development key)"
