@@ -45,6 +45,7 @@ class TwoFactorAction(models.TextChoices):
     VERIFY = "org.two_factor.verify", _("Second factor verified")
     BACKUP_CODE_USED = "org.two_factor.backup_code", _("Backup code used")
     FAIL = "org.two_factor.fail", _("Wrong second-factor code")
+    RESET = "org.two_factor.reset", _("Second factor reset by an administrator")
 
 
 @hooks.register("register_log_actions")
@@ -236,3 +237,30 @@ def totp_device_create_for_demo(*, user: Any, key_hex: str) -> TOTPDevice:
     )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     return device
+
+
+def user_can_reset_second_factor(actor: Any) -> bool:
+    """Superusers and site administrators may reset another account's second factor."""
+    from .roles import SITE_ADMIN
+
+    return bool(getattr(actor, "is_authenticated", False)) and (
+        actor.is_superuser or user_has_role(actor, SITE_ADMIN)
+    )
+
+
+@transaction.atomic
+def second_factor_reset(*, user: Any, by: Any) -> int:
+    """Remove every second-factor device of `user` (lost phone); they enrol again at next sign-in.
+
+    Returns the number of devices removed. Only superusers and site administrators may do
+    this, and nobody may reset their own (that would let a stolen session replace it).
+    """
+    if not user_can_reset_second_factor(by):
+        raise PermissionError("not allowed to reset a second factor")
+    if by.pk == user.pk:
+        raise TwoFactorError(gettext("You cannot reset your own second factor."))
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
+    audit(user, TwoFactorAction.RESET, user=by, data={"devices_removed": removed})
+    return removed

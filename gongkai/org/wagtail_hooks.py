@@ -3,17 +3,20 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from gongkai.core.audit import register_audit_actions
 
-from . import two_factor  # noqa: F401  (registers the second-factor audit actions)
+from .admin_views import second_factor_reset_view
 from .models import Department, Responsibility
 from .services import OrgAction, department_delete_refusal
+from .two_factor import user_can_reset_second_factor, user_has_second_factor
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -83,3 +86,25 @@ def refuse_deleting_departments_in_use(request, instances):
 @hooks.register("register_log_actions")
 def register_org_actions(actions):
     register_audit_actions(actions, OrgAction)
+
+
+@hooks.register("register_admin_urls")
+def org_admin_urls():
+    return [
+        path(
+            "org/second-factor/<int:user_id>/reset/",
+            second_factor_reset_view,
+            name="org_second_factor_reset",
+        )
+    ]
+
+
+@hooks.register("register_user_listing_buttons")
+def second_factor_reset_button(user, request_user):
+    if user_can_reset_second_factor(request_user) and user_has_second_factor(user):
+        yield Button(
+            _("Reset second factor"),
+            reverse("org_second_factor_reset", args=[user.pk]),
+            icon_name="key",
+            priority=500,
+        )
