@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("account/", include("gongkai.org.urls")),
+    path("", include("gongkai.portal.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "gongkai.portal"
     label = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self) -> None:
+        from .columns import seed_default_columns
+
+        seed_default_columns()
