@@ -321,6 +321,12 @@ DEMO_MODE = config(
     cast=bool,
     help="Demo conveniences (e.g. `manage.py totp_code` for demo accounts). Off in production.",
 )
+PORTAL_CACHE_SECONDS = config(
+    "PORTAL_CACHE_SECONDS",
+    60,
+    cast=int,
+    help="Seconds nginx or a CDN may cache anonymous public pages (`Cache-Control: public`).",
+)
 PORT = config("PORT", 8000, cast=int, help="Port `make run` serves on (127.0.0.1).")
 WEB_CONCURRENCY = config(
     "WEB_CONCURRENCY", 2, cast=int, help="Number of gunicorn worker processes `make run` starts."
