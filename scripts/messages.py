@@ -25,13 +25,29 @@ def main(names: list[str]) -> int:
         (app / "locale").mkdir(exist_ok=True)
         for domain in ("django",):
             subprocess.run(
-                [PYTHON, str(ROOT / "manage.py"), "makemessages", "-l", "zh_Hans", "-d", domain,
-                 "--no-obsolete", "--add-location", "file", "--ignore", "tests/*"],
-                cwd=app, env=env, check=True,
+                [
+                    PYTHON,
+                    str(ROOT / "manage.py"),
+                    "makemessages",
+                    "-l",
+                    "zh_Hans",
+                    "-d",
+                    domain,
+                    "--no-obsolete",
+                    "--add-location",
+                    "file",
+                    "--ignore",
+                    "tests/*",
+                ],
+                cwd=app,
+                env=env,
+                check=True,
             )
         subprocess.run(
             [PYTHON, str(ROOT / "manage.py"), "compilemessages", "-l", "zh_Hans"],
-            cwd=app, env=env, check=True,
+            cwd=app,
+            env=env,
+            check=True,
         )
     return 0
 

@@ -36,11 +36,14 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = config(
-    "SECRET_KEY",
-    None,
-    help="Django secret key. Required in production; the embedded setup generates one into `var/secret_key`.",
-) or _embedded_secret_key()
+SECRET_KEY = (
+    config(
+        "SECRET_KEY",
+        None,
+        help="Django secret key. Required in production; the embedded setup generates one into `var/secret_key`.",
+    )
+    or _embedded_secret_key()
+)
 
 DEBUG = config("DEBUG", False, cast=bool, help="Show debug pages. Never in production (refused).")
 
@@ -173,7 +176,9 @@ REDIS_URL = config(
     help="Optional Redis for cache and sessions (`redis://127.0.0.1:6379/0`). Default: a file cache under `var/cache`.",
 )
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by all processes on one machine, unlike locmem.
@@ -198,7 +203,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -207,9 +215,9 @@ LOGIN_URL = "wagtailadmin_login"
 AXES_FAILURE_LIMIT = config(
     "AXES_FAILURE_LIMIT", 5, cast=int, help="Failed logins before an account+address is locked out."
 )
-AXES_COOLOFF_TIME = config(
-    "AXES_COOLOFF_MINUTES", 30, cast=int, help="Minutes a lockout lasts."
-) / 60
+AXES_COOLOFF_TIME = (
+    config("AXES_COOLOFF_MINUTES", 30, cast=int, help="Minutes a lockout lasts.") / 60
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "org/lockout.html"
 AXES_RESET_ON_SUCCESS = True
@@ -287,7 +295,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(
-    config("MEDIA_ROOT", str(VAR_DIR / "media"), help="Folder for uploaded media.", shown="var/media")
+    config(
+        "MEDIA_ROOT", str(VAR_DIR / "media"), help="Folder for uploaded media.", shown="var/media"
+    )
 )
 SERVE_MEDIA = config(
     "SERVE_MEDIA",
@@ -337,5 +347,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"gongkai": {"level": config("LOG_LEVEL", "INFO", help="Log level of gongkai's own loggers.")}},
+    "loggers": {
+        "gongkai": {
+            "level": config("LOG_LEVEL", "INFO", help="Log level of gongkai's own loggers.")
+        }
+    },
 }
