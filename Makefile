@@ -63,4 +63,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) static_collected
+	rm -rf $(VENV) var/static

@@ -137,13 +137,18 @@ def test_serve_starts_web_and_worker_and_stops_on_ctrl_c(tmp_path):
     }
     manage = str(ROOT / "manage.py")
     subprocess.run([sys.executable, manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, manage, "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, manage, "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -151,17 +156,20 @@ def test_serve_starts_web_and_worker_and_stops_on_ctrl_c(tmp_path):
         status = None
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/") as r:
+                url = f"http://127.0.0.1:{port}/admin/login/"
+                with urllib.request.urlopen(url, timeout=10) as r:
                     status = r.status
                     break
             except OSError:
                 time.sleep(0.2)
-        assert status == 200
+        assert status == 200, log_path.read_text()[-3000:]
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
+        log.close()
+    output = log_path.read_text()
     assert proc.returncode == 0, output
     assert "Starting worker" in output or "db_worker" in output or "worker" in output
     assert "已停止" in output
