@@ -47,6 +47,8 @@ class Command(BaseCommand):
             "60",
             "--graceful-timeout",
             "5",
+            # The control socket lives in ~/.gunicorn and would clash between instances.
+            "--no-control-socket",
             "--access-logfile",
             "-",
             "--access-logformat",
