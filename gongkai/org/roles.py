@@ -26,15 +26,18 @@ class Role:
     name: str  # msgid; the group is named with its Chinese translation
     description: str
     permissions: set[str] = field(default_factory=set)
+    # Wagtail page permissions (codenames like "publish_page") over the whole page tree.
+    page_permissions: set[str] = field(default_factory=set)
 
 
 _ROLES: dict[str, Role] = {}
 
 
-def register_role(code: str, name, description, permissions=()) -> Role:
+def register_role(code: str, name, description, permissions=(), page_permissions=()) -> Role:
     role = _ROLES.setdefault(code, Role(code, name, description))
     role.permissions.update(STAFF_BASE)
     role.permissions.update(permissions)
+    role.page_permissions.update(page_permissions)
     return role
 
 
@@ -129,6 +132,14 @@ register_role(
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
     ],
+    page_permissions=[
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
 )
 
 
@@ -165,6 +176,33 @@ def sync_roles(verbosity: int = 1) -> list[str]:
                 else:
                     perms.append(perm)
             link.group.permissions.set(perms)
+            missing += _sync_page_permissions(link.group, role.page_permissions)
+    return missing
+
+
+def _sync_page_permissions(group, codenames: set[str]) -> list[str]:
+    """Give `group` exactly `codenames` over the tree root (so over every page)."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None:
+        return []
+    missing = []
+    wanted = []
+    for codename in sorted(codenames):
+        perm = Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename=codename
+        ).first()
+        if perm is None:
+            missing.append(f"wagtailcore.{codename}")
+        else:
+            wanted.append(perm)
+    GroupPagePermission.objects.filter(group=group, page=root).exclude(
+        permission__in=wanted
+    ).delete()
+    for perm in wanted:
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
     return missing
 
 

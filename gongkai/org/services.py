@@ -29,7 +29,7 @@ def department_delete_refusal(department: Department) -> str | None:
     blockers = department_delete_blockers(department)
     if not blockers:
         return None
-    parts = "、".join(f"{count} {label}" for label, count in blockers)
+    parts = "、".join(f"{label}（{count}）" for label, count in blockers)
     return _(
         "The department “%(name)s” cannot be deleted: %(parts)s still belong to it. "
         "Move them to another department first, or mark the department inactive instead."

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -23,7 +24,12 @@ class DepartmentViewSet(SnippetViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")
-    list_display = ["name", "kind", "phone", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "phone",
+        BooleanColumn("is_active", label=_("active")),
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
     panels = [
@@ -39,7 +45,11 @@ class ResponsibilityViewSet(SnippetViewSet):
     model = Responsibility
     icon = "tasks"
     menu_label = _("Responsibilities")
-    list_display = ["plan_item", "title", "all_departments"]
+    list_display = [
+        "plan_item",
+        "title",
+        BooleanColumn("all_departments", label=_("all departments")),
+    ]
     list_filter = ["all_departments", "departments"]
     search_fields = ["plan_item", "title", "description"]
     panels = [

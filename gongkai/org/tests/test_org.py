@@ -168,3 +168,12 @@ def test_creating_a_user_in_the_admin_requires_and_sets_a_department(client, wor
     profile = StaffProfile.objects.get(user__username="newclerk")
     assert profile.department == world.policy
     assert profile.title == "科员"
+
+
+def test_site_admin_may_edit_and_publish_every_page(world):
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)  # the page Wagtail creates under the root
+    perms = home.permissions_for_user(world.site_admin)
+    assert perms.can_edit() and perms.can_publish()
+    assert not home.permissions_for_user(world.drafter).can_publish()
