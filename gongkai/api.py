@@ -29,3 +29,14 @@ for app_config in apps.get_app_configs():
     router = getattr(module, "router", None)
     if router is not None:
         api.add_router(getattr(module, "PREFIX", app_config.label), router)
+
+
+@api.get("/", include_in_schema=False)
+def index(request):
+    """Where to start: the OpenAPI document and its browsable docs."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+    }

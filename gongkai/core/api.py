@@ -23,7 +23,7 @@ from .workdays import (
 
 PREFIX = "workdays"
 
-router = Router(tags=["workdays"])
+router = Router(tags=["工作日 workdays"])
 
 
 class Error(Schema):
@@ -106,7 +106,7 @@ def _workday_error(error: WorkdayError) -> HttpError:
 @router.get(
     "/add",
     response={200: DeadlineOut, 400: Error},
-    summary="Due date N working (or calendar) days after a date, explained",
+    summary="计算期限：某日起 N 个工作日（或自然日）后的到期日及说明",
 )
 def add(request, q: Query[AddQuery]):
     start = _date(q.start, "start")
@@ -132,7 +132,7 @@ def add(request, q: Query[AddQuery]):
 @router.get(
     "/count",
     response={200: CountOut, 400: Error},
-    summary="Working days after start up to and including end",
+    summary="统计两日之间的工作日数（自次日起算，含截止日）",
 )
 def count(request, q: Query[CountQuery]):
     start, end = _date(q.start, "start"), _date(q.end, "end")
@@ -142,7 +142,7 @@ def count(request, q: Query[CountQuery]):
         raise _workday_error(error) from None
 
 
-@router.get("/day", response={200: DayOut, 400: Error}, summary="Is this a working day?")
+@router.get("/day", response={200: DayOut, 400: Error}, summary="某日是否为工作日")
 def day(request, q: Query[DayQuery]):
     when = _date(q.date, "date")
     try:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     # background work, security
+    "ninja",  # serves its Swagger UI assets locally instead of from a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",
