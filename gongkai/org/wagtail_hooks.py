@@ -118,3 +118,16 @@ def second_factor_reset_button(user, request_user):
             icon_name="key",
             priority=500,
         )
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_account_item(request):
+    """Any member of staff may turn on (or replace) a second factor from 帐号."""
+    has_one = user_has_second_factor(request.user)
+    return {
+        "url": reverse("account:two_factor_setup") + "?next=" + reverse("wagtailadmin_account"),
+        "label": _("Replace authenticator") if has_one else _("Set up two-factor authentication"),
+        "help_text": _(
+            "Sign in with a code from an authenticator app on your phone as well as your password."
+        ),
+    }

@@ -49,3 +49,10 @@ def test_nobody_resets_their_own(world):
     with pytest.raises(TwoFactorError):
         second_factor_reset(user=world.site_admin, by=world.site_admin)
     assert TOTPDevice.objects.filter(user=world.site_admin).exists()
+
+
+def test_any_staff_member_finds_two_factor_setup_in_their_account(client, world):
+    client.force_login(world.drafter)
+    page = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert reverse("account:two_factor_setup") in page
+    assert "设置双因素认证" in page
