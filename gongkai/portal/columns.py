@@ -48,7 +48,7 @@ class Column:
 
     @property
     def is_ready(self) -> bool:
-        return bool(self.url)
+        return bool(self.href)
 
 
 _registry: dict[str, Column] = {}

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.org",
     "gongkai.portal",
+    "gongkai.catalog",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
