@@ -209,7 +209,11 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     spans: list[tuple[int, int, DocNumber]] = []
     for pattern, has_year in ((_YEAR_IN_TEXT, True), (_ORDER_IN_TEXT, False)):
         for match in pattern.finditer(cleaned):
-            prefix = _trim_prefix(match["prefix"])
+            prefix = match["prefix"]
+            if match.start() and cleaned[match.start() - 1].isdigit() and prefix[0] in "年月日号":
+                # 2018年12月18日中华人民共和国国务院令…: the 日 ends a date.
+                prefix = prefix[1:]
+            prefix = _trim_prefix(prefix)
             if not prefix or (not has_year and prefix == "令"):
                 continue
             year = int(match["year"]) if has_year else None
