@@ -103,6 +103,14 @@ class CatalogColumnPage(PublicCacheMixin, Page):
         verbose_name = _("column")
         verbose_name_plural = _("columns")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import column_records
+
+        context = super().get_context(request, *args, **kwargs)
+        context["subcolumns"] = self.get_children().live().type(CatalogColumnPage)
+        context["records"] = column_records(self)[:20]
+        return context
+
 
 class CatalogRecord(PublicCacheMixin, Page):
     """A piece of government information (政府信息) in the catalogue (政府信息公开目录).
