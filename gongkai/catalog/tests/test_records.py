@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -100,9 +101,7 @@ def test_public_records_hide_drafts_withheld_and_withdrawn(results, world):
     visible = record(results, title="公开的", department=world.employment)
     record(results, title="草稿", publish=False, department=world.employment)
     withheld = record(results, title="不予公开的", department=world.employment)
-    CatalogRecord.objects.filter(pk=withheld.pk).update(
-        disclosure=DisclosureAttribute.WITHHELD
-    )
+    CatalogRecord.objects.filter(pk=withheld.pk).update(disclosure=DisclosureAttribute.WITHHELD)
     withdrawn = record(results, title="已撤回的", department=world.employment)
     CatalogRecord.objects.filter(pk=withdrawn.pk).update(withdrawn_at="2026-11-20T10:00:00Z")
     assert list(public_records()) == [visible]
@@ -135,6 +134,6 @@ def test_record_page_shows_metadata_and_repeal_notice(client, results, world):
 def test_portal_navigation_links_seeded_columns(client, world):
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     html = client.get("/").content.decode()
     assert 'href="/decisions/"' in html
