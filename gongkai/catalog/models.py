@@ -315,11 +315,26 @@ class CatalogRecord(PublicCacheMixin, Page):
         return obj
 
     def save(self, *args, **kwargs):
+        if self.live and self._going_live():
+            from gongkai.core.publication import check_can_publish
+
+            check_can_publish(self)
         if self.live and not self.index_number:
             from .services import index_number_assign
 
             index_number_assign(record=self)
         return super().save(*args, **kwargs)
+
+    def _going_live(self) -> bool:
+        """True when this save publishes content (a new page live, or a live revision change)."""
+        if self.pk is None:
+            return True
+        before = type(self).objects.filter(pk=self.pk).values("live", "live_revision_id").first()
+        return (
+            before is None
+            or not before["live"]
+            or (before["live_revision_id"] != self.live_revision_id)
+        )
 
 
 class RecordAttachment(Orderable):
