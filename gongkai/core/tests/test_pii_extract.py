@@ -1,0 +1,170 @@
+"""Reading attachments for the personal-data scan, on real generated files."""
+
+import io
+import random
+import zipfile
+
+import pytest
+from django.utils.translation import gettext, pgettext
+from pypdf import PdfReader, PdfWriter
+
+from gongkai.core.pii import ExtractionError, FindingKind, extract_text, scan_file
+from gongkai.core.tests import pii_corpus as corpus
+
+FILES = {f.name: f for f in corpus.build_corpus()}
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_corpus_file_recall_is_complete_without_false_positives(name):
+    corpus_file = FILES[name]
+    findings = scan_file(name, corpus_file.data)
+    found = [(f.kind, f.normalised) for f in findings]
+    planted = [(p.kind, p.normalised) for p in corpus_file.planted]
+    assert sorted(found) == sorted(planted)
+    assert all(name in f.location for f in findings)
+
+
+def test_whole_corpus_score():
+    score = corpus.score_corpus(list(FILES.values()))
+    assert score.planted > 150
+    assert score.found == score.planted, score.misses
+    assert score.false_positives == 0
+
+
+def _by_number(name: str) -> dict[str, str]:
+    return {f.normalised: f.location for f in scan_file(name, FILES[name].data)}
+
+
+def test_docx_findings_name_table_cell_header_footer_comment_and_text_box():
+    locations = _by_number("公示.docx")
+    planted = FILES["公示.docx"].planted
+    header, footer, comment, textbox, first_row = planted[len(planted) // 2 :][:5]
+    assert pgettext("document part", "header") in locations[header.normalised]
+    assert pgettext("document part", "footer") in locations[footer.normalised]
+    assert pgettext("document part", "comments") in locations[comment.normalised]
+    assert gettext("%(part)s text box") % {"part": ""} in locations[textbox.normalised]
+    expected = gettext("%(part)s table %(table)s row %(row)s column %(column)s") % {
+        "part": pgettext("document part", "body"),
+        "table": 1,
+        "row": 2,
+        "column": 3,
+    }
+    assert locations[first_row.normalised].endswith(expected)
+
+
+def test_docx_text_box_is_read_once_even_with_its_vml_fallback():
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    run = document.add_paragraph()._p
+    run.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            '<mc:AlternateContent><mc:Choice Requires="wps"><w:t>x</w:t>'
+            "<w:txbxContent><w:p><w:r><w:t>13812341234</w:t></w:r></w:p></w:txbxContent>"
+            "</mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>13812341234</w:t></w:r>"
+            "</w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    out = io.BytesIO()
+    document.save(out)
+    assert [f.normalised for f in scan_file("a.docx", out.getvalue())] == ["13812341234"]
+
+
+def test_xlsx_hidden_sheet_and_numeric_cells_are_read():
+    name = "名单.xlsx"
+    locations = _by_number(name)
+    planted = FILES[name].planted
+    hidden = planted[len(planted) // 2]
+    assert "名单" in locations[hidden.normalised]
+    assert gettext("%(sheet)s (hidden)") % {"sheet": "名单"} in locations[hidden.normalised]
+    assert locations[hidden.normalised].endswith(" B1")
+    numeric = next(p for p in planted if p.kind == FindingKind.MOBILE and p.form == "plain")
+    assert numeric.normalised in locations
+
+
+def test_pdf_findings_name_their_page():
+    name = "scan.pdf"
+    locations = _by_number(name)
+    planted = FILES[name].planted
+    page = gettext("page %(number)s")
+    assert locations[planted[0].normalised].endswith(page % {"number": 1})
+    assert locations[planted[-1].normalised].endswith(page % {"number": 2})
+
+
+def test_gb18030_csv_is_decoded():
+    chunks = extract_text("名单-gbk.csv", FILES["名单-gbk.csv"].data)
+    assert "钱七" in chunks[0].text
+
+
+def test_html_attachment_includes_link_targets():
+    chunks = extract_text("正文.html", FILES["正文.html"].data)
+    assert "https://www.example.gov.cn/files/" in chunks[0].text
+    assert "<p>" not in chunks[0].text
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(FILES["scan.pdf"].data)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _zip(names: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in names.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+BAD_FILES = [
+    ("加密.pdf", lambda: _encrypted_pdf("secret"), "encrypted"),
+    ("x.pdf", lambda: b"MZ\x90\x00\x03" + bytes(200), "corrupt"),  # an executable, renamed
+    ("x.pdf", lambda: FILES["scan.pdf"].data[:40], "corrupt"),  # truncated
+    ("x.pdf", lambda: b"", "corrupt"),
+    ("x.pdf", lambda: FILES["公示.docx"].data, "renamed"),
+    ("x.docx", lambda: FILES["公示.docx"].data[:2000], "corrupt"),
+    ("x.docx", lambda: _zip({"hello.txt": b"hi"}), "corrupt"),
+    ("x.docx", lambda: _zip({"word/document.xml": b"<not-xml"}), "corrupt"),
+    ("x.docx", lambda: FILES["名单.xlsx"].data, "renamed"),
+    ("x.xlsx", lambda: _zip({"xl/workbook.xml": b"<workbook/>"}), "corrupt"),
+    ("x.xlsx", lambda: random.Random(1).randbytes(5000), "corrupt"),
+    ("x.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "encrypted"),
+    ("x.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "encrypted"),
+    ("照片.jpg", lambda: b"\xff\xd8\xff\xe0" + bytes(100), "unsupported"),
+    ("x.csv", lambda: FILES["scan.pdf"].data, "renamed"),
+    ("x.txt", lambda: b"abc\x00\x01\x02", "corrupt"),
+    ("x.txt", lambda: b"\xff\xfe\xfd" * 10 + b"\x81", "encoding"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), BAD_FILES)
+def test_unreadable_files_raise_a_clear_error(name, make, reason):
+    with pytest.raises(ExtractionError) as caught:
+        scan_file(name, make())
+    assert caught.value.reason == reason
+    assert f"“{name}”" in str(caught.value)
+
+
+def test_encrypted_pdf_error_says_so():
+    with pytest.raises(ExtractionError) as caught:
+        extract_text("加密.pdf", _encrypted_pdf("secret"))
+    message = gettext(
+        "Cannot check the attachment “%(name)s” automatically: the PDF is encrypted with a "
+        "password. Check it by hand."
+    )
+    assert str(caught.value) == message % {"name": "加密.pdf"}
+
+
+def test_pdf_with_only_an_owner_password_is_read():
+    findings = scan_file("权限.pdf", _encrypted_pdf(""))
+    assert len(findings) == len(FILES["scan.pdf"].planted)
+
+
+def test_empty_files_have_no_text():
+    assert extract_text("空.txt", b"") == []
+    assert extract_text("空.csv", "序号,姓名\n".encode()) != []
