@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .scanner import Finding, scan_text
+from .scanner import Finding, _splice, scan_text
 
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)"
@@ -103,7 +103,4 @@ def mask_html(source: str) -> tuple[str, list[Finding]]:
     findings (offsets into ``source``).
     """
     findings = scan_html(source)
-    masked = source
-    for finding in reversed(findings):
-        masked = masked[: finding.start] + finding.masked + masked[finding.end :]
-    return masked, findings
+    return _splice(source, findings), findings

@@ -8,6 +8,7 @@ place even when it was written as ``１３８－１２３４－５６７８``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -76,6 +77,7 @@ _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"
 # most one space on either side.
 _SEPARATOR = re.compile(rf"[{_SPACE}]{{1,2}}|[{_SPACE}]?[{_DASH}][{_SPACE}]?")
 _MAX_DIGITS = 19
+_LENGTHS = frozenset({11, 13, 15, 16, 17, 18, 19})
 
 # GB 11643-1999 / GB/T 2260: the first two digits are a province (81-83 are the residence
 # permits of Hong Kong, Macao and Taiwan residents); 9 starts the 2023 foreigners' permanent
@@ -255,17 +257,23 @@ def _decimal_neighbour(text: str, start: int, end: int) -> bool:
     return before or after
 
 
-def _context(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> str:
+def _context(text: str, spans: list[tuple[int, int, str]], index: int) -> str:
+    """About CONTEXT_CHARS either side of span ``index``, with every finding in it masked."""
+    start, end, _masked = spans[index]
     lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-    # Widen the window to whole findings, so no raw digits of a neighbour show.
-    for s, e, _masked in spans:
-        if s < hi and e > lo:
-            lo, hi = min(lo, s), max(hi, e)
+    # Widen the window to whole findings, so no raw digits of a neighbour show. The spans
+    # are sorted and do not overlap, so only close neighbours can matter.
+    first = last = index
+    while first > 0 and spans[first - 1][1] > lo:
+        first -= 1
+        lo = min(lo, spans[first][0])
+    while last + 1 < len(spans) and spans[last + 1][0] < hi:
+        last += 1
+        hi = max(hi, spans[last][1])
     parts, position = [], lo
-    for s, e, masked in spans:
-        if s >= lo and e <= hi:
-            parts += [text[position:s], masked]
-            position = e
+    for s, e, masked in spans[first : last + 1]:
+        parts += [text[position:s], masked]
+        position = e
     parts.append(text[position:hi])
     return " ".join("".join(parts).split())
 
@@ -287,6 +295,8 @@ def scan_text(text: str) -> list[Finding]:
                 lengths += (len(run[j][2]),)
                 if len(digits) > _MAX_DIGITS:
                     break
+                if len(digits) not in _LENGTHS:
+                    continue
                 start, end = run[i][0], run[j][1]
                 kind = _classify(digits, lengths)
                 if kind is None or _decimal_neighbour(text, start, end):
@@ -299,11 +309,14 @@ def scan_text(text: str) -> list[Finding]:
                     candidates.append((start, end, kind, digits))
                 if "X" in digits:
                     break
+    # Longest first; a candidate overlapping one already chosen is dropped.
     chosen: list[tuple[int, int, FindingKind, str]] = []
     for candidate in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(candidate[1] <= c[0] or candidate[0] >= c[1] for c in chosen):
-            chosen.append(candidate)
-    chosen.sort()
+        i = bisect.bisect_left(chosen, candidate)
+        if (i == 0 or chosen[i - 1][1] <= candidate[0]) and (
+            i == len(chosen) or candidate[1] <= chosen[i][0]
+        ):
+            chosen.insert(i, candidate)
     spans = [(s, e, mask_value(kind, d)) for s, e, kind, d in chosen]
     return [
         Finding(
@@ -313,9 +326,9 @@ def scan_text(text: str) -> list[Finding]:
             matched=text[s:e],
             normalised=d,
             masked=masked,
-            context=_context(text, s, e, spans),
+            context=_context(text, spans, i),
         )
-        for (s, e, kind, d), (_s, _e, masked) in zip(chosen, spans, strict=True)
+        for i, ((s, e, kind, d), (_s, _e, masked)) in enumerate(zip(chosen, spans, strict=True))
     ]
 
 
@@ -335,6 +348,16 @@ def mask_text(
     for finding in selected:
         if text[finding.start : finding.end] != finding.matched:
             raise ValueError(f"finding at {finding.start}-{finding.end} is not from this text")
-    for finding in sorted(selected, key=lambda f: f.start, reverse=True):
-        text = text[: finding.start] + finding.masked + text[finding.end :]
-    return text
+    return _splice(text, selected)
+
+
+def _splice(text: str, findings: list[Finding]) -> str:
+    """``text`` with each finding's span replaced by its masked form."""
+    parts, position = [], 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        if finding.start < position:  # overlapping findings: the first one wins
+            continue
+        parts += [text[position : finding.start], finding.masked]
+        position = finding.end
+    parts.append(text[position:])
+    return "".join(parts)
