@@ -55,7 +55,7 @@ _TYPE_NAMES = {
     "pdf": "PDF",
     "docx": "Word (.docx)",
     "xlsx": "Excel (.xlsx)",
-    "text": _("text"),
+    "text": _("text file"),
     "csv": "CSV",
     "html": "HTML",
 }
@@ -131,7 +131,9 @@ def extract_text(name: str, data: bytes) -> list[TextChunk]:
         text = _decode_text(name, data, expected)
         if expected == "html":
             text = html_text(text)
-        return [TextChunk(str(_("Text")), text)] if text.strip() else []
+        return (
+            [TextChunk(str(pgettext_lazy("document part", "text")), text)] if text.strip() else []
+        )
     if sniffed != expected:
         if sniffed in {None, "zip"}:
             raise _corrupt(name, expected)

@@ -7,10 +7,10 @@ masked form is spliced into the original source, so everything else stays byte f
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from html import unescape
 
 from .scanner import Finding, _splice, scan_text
 
@@ -60,7 +60,7 @@ def _decode(source: str, start: int, end: int) -> tuple[str, list[tuple[int, int
         for i in range(position, ref.start()):
             chars.append(source[i])
             origin.append((i, i + 1))
-        decoded = html.unescape(ref.group())
+        decoded = unescape(ref.group())
         if len(decoded) == 1 and decoded != ref.group():
             chars.append(decoded)
             origin.append((ref.start(), ref.end()))
@@ -75,7 +75,7 @@ def _decode(source: str, start: int, end: int) -> tuple[str, list[tuple[int, int
     return "".join(chars), origin
 
 
-def scan_html(source: str) -> list[Finding]:
+def scan_html(html: str) -> list[Finding]:
     """Find personal data in the text nodes and href values of an HTML fragment or page.
 
     Returns findings whose offsets and ``matched`` refer to the HTML source (so ``matched``
@@ -83,24 +83,24 @@ def scan_html(source: str) -> list[Finding]:
     by tags are not scanned.
     """
     findings: list[Finding] = []
-    for start, end in _text_spans(source):
-        text, origin = _decode(source, start, end)
+    for start, end in _text_spans(html):
+        text, origin = _decode(html, start, end)
         for finding in scan_text(text):
             s, e = origin[finding.start][0], origin[finding.end - 1][1]
-            findings.append(replace(finding, start=s, end=e, matched=source[s:e]))
+            findings.append(replace(finding, start=s, end=e, matched=html[s:e]))
     return findings
 
 
-def html_text(source: str) -> str:
+def html_text(html: str) -> str:
     """The decoded text nodes and href values of an HTML document, one stretch a line."""
-    return "\n".join(_decode(source, start, end)[0] for start, end in _text_spans(source))
+    return "\n".join(_decode(html, start, end)[0] for start, end in _text_spans(html))
 
 
-def mask_html(source: str) -> tuple[str, list[Finding]]:
+def mask_html(html: str) -> tuple[str, list[Finding]]:
     """Mask personal data in HTML text nodes and href values.
 
-    Returns the masked HTML, identical to ``source`` outside the masked spans, and the
-    findings (offsets into ``source``).
+    Returns the masked HTML, identical to ``html`` outside the masked spans, and the
+    findings (offsets into ``html``).
     """
-    findings = scan_html(source)
-    return _splice(source, findings), findings
+    findings = scan_html(html)
+    return _splice(html, findings), findings
