@@ -310,6 +310,12 @@ def _docx(name: str, data: bytes) -> list[TextChunk]:
                 text = _paragraph_text(paragraph)
                 if text.strip():
                     chunks.append(TextChunk(location, text))
+        # Link targets live in the relationships, not in the text: leaks happen in links.
+        for part in document.part.package.iter_parts():
+            for rel in part.rels.values():
+                if rel.is_external:
+                    location = _("hyperlink in %(part)s") % {"part": part.partname}
+                    chunks.append(TextChunk(str(location), rel.target_ref))
     except Exception as exc:
         raise _corrupt(name, "docx") from exc
     return chunks

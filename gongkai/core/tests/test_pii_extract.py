@@ -168,3 +168,18 @@ def test_pdf_with_only_an_owner_password_is_read():
 def test_empty_files_have_no_text():
     assert extract_text("空.txt", b"") == []
     assert extract_text("空.csv", "序号,姓名\n".encode()) != []
+
+
+def test_docx_hyperlink_targets_are_scanned():
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("见附件")
+    url = "https://www.example.gov.cn/view?sfzh=11010119900307002X"
+    paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    out = io.BytesIO()
+    document.save(out)
+    findings = scan_file("链接.docx", out.getvalue())
+    assert [f.normalised for f in findings] == ["11010119900307002X"]
+    assert "/word/document.xml" in findings[0].location
