@@ -1,7 +1,9 @@
 """Checks on the project as a whole: README, catalogues, migrations, demo, commands."""
 
 import re
+import shutil
 import socket
+import subprocess
 from io import StringIO
 from pathlib import Path
 
@@ -52,6 +54,11 @@ def test_catalogue_is_complete_and_compiled(po_path):
         if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr
     ]
     assert not stale, f"{po_path.with_suffix('.mo')} is stale (run make messages): {stale}"
+    if shutil.which("msgfmt"):  # GNU gettext is stricter than polib
+        check = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(po_path)], capture_output=True, text=True
+        )
+        assert check.returncode == 0, check.stderr
 
 
 @pytest.mark.django_db
