@@ -33,3 +33,5 @@ class CatalogVocabularies(SnippetViewSetGroup):
 
 
 register_snippet(CatalogVocabularies)
+
+from . import import_admin  # noqa: E402,F401
