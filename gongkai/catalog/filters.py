@@ -81,7 +81,15 @@ class RecordFilters:
         """(filter key, human label) for each active filter, to say what is shown."""
         labels: list[tuple[str, str]] = []
         for key, value in self.values().items():
-            label = next((o.label for o in self.options.get(key, []) if o.value == value), value)
+            fallback = {
+                "topic": str(self.topic.name) if self.topic else value,
+                "genre": str(self.genre) if self.genre else value,
+                "department": str(self.department) if self.department else value,
+                "validity": str(Validity(value).label) if key == "validity" else value,
+                "item": str(DisclosureItem(value).label) if key == "item" else value,
+            }.get(key, value)
+            options = self.options.get(key, [])
+            label = next((o.label for o in options if o.value == value), fallback)
             labels.append((key, label))
         return labels
 
