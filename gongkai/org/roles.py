@@ -46,6 +46,11 @@ def grant(code: str, *permissions: str) -> None:
     _ROLES[code].permissions.update(permissions)
 
 
+def grant_page(code: str, *codenames: str) -> None:
+    """Give a role more Wagtail page permissions over the tree (called by later modules)."""
+    _ROLES[code].page_permissions.update(codenames)
+
+
 def roles() -> list[Role]:
     return list(_ROLES.values())
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gongkai.org",
     "gongkai.portal",
     "gongkai.catalog",
+    "gongkai.review",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,16 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_draft_findings(page):
+    """The personal-data findings of `page`'s latest draft."""
+    from ..selectors import draft_findings
+
+    return draft_findings(page.specific.get_latest_revision_as_object())
+
+
+@register.simple_tag
+def review_actions(task, page, user):
+    return task.specific.get_actions(page, user)

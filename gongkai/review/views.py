@@ -1,0 +1,103 @@
+"""Admin views of the review: one-click masking and the printable 审查单."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.models import TaskState
+
+from gongkai.core.request_context import current_request
+
+from .models import ReviewRecord
+from .services import review_body_mask
+
+
+def _messages_of(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc) or _("You may not do this.")]
+
+
+def refuse_in_admin(exc: Exception, task_state: TaskState) -> str:
+    """Show why a workflow action was refused and send the user back to the page editor."""
+    request = current_request()
+    if request is not None:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    return reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
+
+
+def _confidentiality_state(request, task_state_id: int):
+    from .models import ConfidentialityReviewTask
+
+    task_state = get_object_or_404(TaskState, pk=task_state_id)
+    task = task_state.task.specific
+    page = task_state.workflow_state.content_object.specific
+    if (
+        not isinstance(task, ConfidentialityReviewTask)
+        or task_state.status != TaskState.STATUS_IN_PROGRESS
+        or not task.user_can_decide(page, request.user)
+    ):
+        raise PermissionDenied
+    return task_state, page
+
+
+@login_required
+def workspace(request, task_state_id: int):
+    """The confidentiality reviewer's view of a draft's personal data, with one-click masking."""
+    from .selectors import draft_findings
+
+    task_state, page = _confidentiality_state(request, task_state_id)
+    findings = draft_findings(page.get_latest_revision_as_object())
+    return TemplateResponse(
+        request,
+        "review/workspace.html",
+        {
+            "page": page,
+            "task_state": task_state,
+            "findings": findings,
+            "maskable": any(f.maskable for f in findings),
+            "attachment_findings": any(not f.maskable for f in findings),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mask_body(request, task_state_id: int):
+    task_state = get_object_or_404(TaskState, pk=task_state_id)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
+    back_url = reverse("review_workspace", args=[task_state.pk])
+    try:
+        count = review_body_mask(task_state=task_state, by=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(edit_url)
+    if count:
+        messages.success(
+            request,
+            _(
+                "%(count)s piece(s) of personal data in the body were masked; a new revision was saved."
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("The body contains no personal data to mask."))
+    return redirect(back_url)
+
+
+@login_required
+def record_pdf(request, pk: int):
+    if not request.user.has_perm("review.view_reviewrecord"):
+        raise PermissionDenied
+    record = get_object_or_404(ReviewRecord, pk=pk)
+    from .pdf import render_record_pdf
+
+    response = HttpResponse(render_record_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="review-{record.pk}.pdf"'
+    return response
