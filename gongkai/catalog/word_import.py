@@ -216,6 +216,15 @@ class _Para:
     list_kind: str  # "", "ul" or "ol"
 
 
+@dataclass(frozen=True)
+class _StyleInfo:
+    name: str
+    bold: bool
+    italic: bool
+    size: float
+    alignment: object
+
+
 @dataclass
 class _Table:
     table: ParsedTable
@@ -231,6 +240,7 @@ class _Reader:
         self.images: list[ParsedImage] = []
         self.warnings: list[str] = []
         self._numbering_formats: dict[tuple[str, str], str] = {}
+        self._styles: dict[str | None, _StyleInfo] = {}
         self._load_numbering()
 
     # numbering.xml: which numId/ilvl is a bullet list
@@ -295,12 +305,35 @@ class _Reader:
                 if content is not None:
                     yield from self._runs(content, paragraph, href)
 
+    def _style(self, paragraph) -> _StyleInfo:
+        """The paragraph style's name and formatting, looked up once per style id
+        (python-docx scans every style on each `paragraph.style`)."""
+        ppr = paragraph._p.pPr
+        style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        info = self._styles.get(style_id)
+        if info is None:
+            style = paragraph.style
+            if style is None:
+                info = _StyleInfo("", False, False, 0, None)
+            else:
+                info = _StyleInfo(
+                    style.name or "",
+                    bool(style.font.bold),
+                    bool(style.font.italic),
+                    style.font.size.pt if style.font.size else 0,
+                    style.paragraph_format.alignment,
+                )
+            self._styles[style_id] = info
+        return info
+
     def paragraph(self, paragraph) -> _Para:
-        style = paragraph.style
-        style_name = (style.name or "") if style is not None else ""
-        style_bold = bool(style is not None and style.font.bold)
-        style_italic = bool(style is not None and style.font.italic)
-        style_size = style.font.size.pt if style is not None and style.font.size else 0
+        style = self._style(paragraph)
+        style_name, style_bold, style_italic, style_size = (
+            style.name,
+            style.bold,
+            style.italic,
+            style.size,
+        )
         segments: list[_Segment] = []
         images: list[int] = []
         sizes: list[float] = []
@@ -320,8 +353,8 @@ class _Reader:
                     images.extend(self._pictures(item._drawing))
         text = "".join(s.text for s in segments)
         alignment = paragraph.alignment
-        if alignment is None and style is not None:
-            alignment = style.paragraph_format.alignment
+        if alignment is None:
+            alignment = style.alignment
         size = max(sizes) if sizes else style_size
         return _Para(
             text=text,

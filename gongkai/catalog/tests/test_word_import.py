@@ -445,3 +445,15 @@ def test_placeholder_ids_do_not_leak_from_text():
     doc.save(buffer)
     html = parse_docx(buffer.getvalue()).render_body([5])
     assert not re.search(r"<embed", html)
+
+
+@pytest.mark.django_db
+def test_the_benchmark_imports_and_rolls_back(world):
+    """Not a timed test: only that the benchmark imports real files and leaves nothing."""
+    from gongkai.catalog.benchmarks import word_import_benchmark
+
+    before = _counts()
+    result = word_import_benchmark(count=3)
+    assert result.items == 3
+    assert result.notes["records_imported"] == 3
+    assert _counts() == before
