@@ -22,6 +22,16 @@ class World:
     site_admin: object
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached column URLs, settings...)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     from gongkai.org.models import Bureau, DepartmentKind

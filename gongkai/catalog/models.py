@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -103,12 +104,16 @@ class CatalogColumnPage(PublicCacheMixin, Page):
         verbose_name = _("column")
         verbose_name_plural = _("columns")
 
+    def get_workflow(self):
+        # Columns are structure, not government information: the review workflow
+        # (assigned to the whole tree) applies to the records inside them only.
+        return None
+
     def get_context(self, request, *args, **kwargs):
-        from .selectors import column_records
+        from .views import column_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["subcolumns"] = self.get_children().live().type(CatalogColumnPage)
-        context["records"] = column_records(self)[:20]
+        context.update(column_page_context(self, request))
         return context
 
 
@@ -305,6 +310,24 @@ class CatalogRecord(PublicCacheMixin, Page):
             errors["validity"] = _("A record that has been replaced is no longer in force.")
         if errors:
             raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import record_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(record_page_context(self, request))
+        return context
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to the public: proactively disclosed and not withdrawn (liveness aside)."""
+        return self.disclosure == DisclosureAttribute.PROACTIVE and self.withdrawn_at is None
+
+    def serve(self, request, *args, **kwargs):
+        # A withheld or withdrawn record stays in the staff archive but is gone from the site.
+        if not self.is_public:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def with_content_json(self, content):
         """Keep what revisions must not roll back: the 索引号 and the withdrawal state."""

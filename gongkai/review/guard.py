@@ -1,6 +1,5 @@
 """The publication guard: no catalogue record goes live without a completed review."""
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -22,23 +21,8 @@ NOT_PROACTIVE = gettext_noop(
 )
 
 
-def review_guard_enabled() -> bool:
-    """settings.REVIEW_PUBLICATION_GUARD; unset, it is on everywhere but the test settings.
-
-    The other apps' test factories still publish catalogue records directly; until they
-    publish through `review_record_attest`, the test settings leave the guard off and
-    the review tests switch it on.
-    """
-    value = getattr(settings, "REVIEW_PUBLICATION_GUARD", None)
-    if value is None:
-        return settings.SETTINGS_MODULE != "gongkai.settings.test"
-    return bool(value)
-
-
 def review_publication_guard(page) -> None:
     """Refuse unless the revision going live has an approved 审查单 decided 主动公开."""
-    if not review_guard_enabled():
-        return
     from gongkai.catalog.models import CatalogRecord
 
     from .models import ReviewRecord

@@ -32,6 +32,10 @@ def record(parent: Page, *, title: str = "关于做好就业补贴申领工作�
     parent.add_child(instance=page)
     revision = page.save_revision()
     if publish:
+        from gongkai.review.services import review_record_attest
+
+        # Every publication needs a completed review; tests attest one (补录).
+        review_record_attest(page=page, note="测试数据")
         revision.publish()
         page.refresh_from_db()
     return page

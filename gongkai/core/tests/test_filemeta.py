@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from gongkai.core.filemeta import (
     MetadataError,
@@ -32,6 +33,15 @@ from gongkai.core.tests.office_files import (
     pdf_text,
     pixels,
 )
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the messages' wording from their msgids; the zh_Hans
+    catalogue's completeness is checked by gongkai/tests/test_project.py."""
+    with translation.override("en"):
+        yield
+
 
 LEAKED_NAMES = ["张三", "李四", "王五", "赵六", "毕节市某某局", "zhangsan"]
 

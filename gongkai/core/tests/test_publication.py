@@ -26,6 +26,9 @@ def test_a_guard_stops_every_publication_and_nothing_is_half_saved(world):
     draft.refresh_from_db()
     assert not draft.live
     assert draft.index_number is None
+    from gongkai.review.services import review_record_attest
+
+    review_record_attest(page=draft, note="测试数据")
     draft.latest_revision.publish()
     draft.refresh_from_db()
     assert draft.live and draft.index_number

@@ -74,14 +74,14 @@ def test_file_objects_are_read_and_rewound():
 def test_empty_file():
     error = rejected("a.pdf", b"")
     assert error.code == "empty"
-    assert "“a.pdf” is empty" in error.messages[0]
+    assert "文件“a.pdf”为空" in error.messages[0]
 
 
 def test_too_large_names_both_sizes():
     data = b"%PDF-1.4\n" + b"0" * int(35.2 * MB)
     error = rejected("a.pdf", data, max_bytes=20 * MB)
     assert error.code == "too_large"
-    assert error.messages == ["File too large: at most 20 MB, this file is 35.2 MB."]
+    assert error.messages == ["文件过大：最大 20 MB，本文件 35.2 MB。"]
 
 
 def test_too_large_by_declared_size_reads_nothing():
@@ -94,7 +94,7 @@ def test_too_large_by_declared_size_reads_nothing():
 def test_default_limit_comes_from_settings():
     error = rejected("a.docx", make_docx())
     assert error.code == "too_large"
-    assert "at most 1000 B" in error.messages[0]
+    assert "最大 1000 B" in error.messages[0]
 
 
 @pytest.mark.parametrize("name", ["x.pdf", "x.docx", "x.jpg"])
@@ -104,7 +104,7 @@ def test_default_limit_comes_from_settings():
 def test_a_renamed_program_does_not_match_its_extension(name, content):
     error = rejected(name, content)
     assert error.code == "mismatch"
-    assert error.messages == [f"The actual type of the file “{name}” does not match its extension."]
+    assert error.messages == [f"文件“{name}”的实际类型与扩展名不符。"]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_programs_scripts_and_web_pages_are_never_accepted(name, content):
 def test_extension_not_allowed_here():
     error = rejected("a.docx", make_docx(), allowed={FileKind.PDF})
     assert error.code == "not_allowed"
-    assert "Accepted: PDF." in error.messages[0]
+    assert "可接收：PDF。" in error.messages[0]
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_macros_are_refused_even_when_renamed_docx():
 def test_corrupt_docx(damage):
     error = rejected("a.docx", damage(make_docx()))
     assert error.code in {"corrupt", "mismatch"}
-    assert "damaged" in error.messages[0] or "does not match" in error.messages[0]
+    assert "已损坏" in error.messages[0] or "不符" in error.messages[0]
 
 
 def test_corrupt_pdf_and_image():
@@ -192,7 +192,7 @@ def test_zip_bomb_is_refused_before_unpacking():
     assert len(data) < 2 * MB
     error = rejected("a.docx", data)
     assert error.code == "zip_bomb"
-    assert "unpacks to 300.0 MB" in error.messages[0] or "unpacks to" in error.messages[0]
+    assert "解压后达" in error.messages[0]
 
 
 @override_settings(UPLOAD_MAX_UNCOMPRESSED_BYTES=50 * MB, UPLOAD_MAX_COMPRESSION_RATIO=50)
@@ -236,9 +236,7 @@ def test_form_field_accepts_and_reports_the_kind():
 def test_form_field_refuses_with_the_message():
     form = AttachmentForm(files={"attachment": SimpleUploadedFile("x.pdf", PE)})
     assert not form.is_valid()
-    assert form.errors["attachment"] == [
-        "The actual type of the file “x.pdf” does not match its extension."
-    ]
+    assert form.errors["attachment"] == ["文件“x.pdf”的实际类型与扩展名不符。"]
 
 
 def test_accept_attribute_lists_all_image_extensions():

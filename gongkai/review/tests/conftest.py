@@ -6,11 +6,6 @@ ID_NUMBER = "11010519491231002X"
 
 
 @pytest.fixture
-def guard_on(settings):
-    settings.REVIEW_PUBLICATION_GUARD = True
-
-
-@pytest.fixture
 def workflow(world):
     from gongkai.review.services import review_workflow_install
 
@@ -18,7 +13,7 @@ def workflow(world):
 
 
 @pytest.fixture
-def draft(world, workflow, guard_on):
+def draft(world, workflow):
     results = column()
     return record(
         results,

@@ -34,7 +34,6 @@ def queue_row(page, title):
 def test_full_review_in_the_browser(world, settings, live_server, new_context):
     from gongkai.review.services import review_workflow_install
 
-    settings.REVIEW_PUBLICATION_GUARD = True
     review_workflow_install()
     results = column()
     draft = record(
