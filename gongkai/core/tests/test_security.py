@@ -118,32 +118,22 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def csp_browser_page():
-    """A fresh Chromium page (local to this module, independent of the shared harness)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.add_init_script(CSP_LISTENER)
-        page = context.new_page()
-        page.console_problems = []
-        page.on(
-            "console",
-            lambda msg: (
-                page.console_problems.append(msg.text)
-                if msg.type == "error" or "Content Security Policy" in msg.text
-                else None
-            ),
-        )
-        page.on("pageerror", lambda exc: page.console_problems.append(f"pageerror: {exc}"))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def csp_browser_page(new_context):
+    """A Chromium page from the shared harness that records CSP violations and console errors."""
+    context = new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.console_problems = []
+    page.on(
+        "console",
+        lambda msg: (
+            page.console_problems.append(msg.text)
+            if msg.type == "error" or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: page.console_problems.append(f"pageerror: {exc}"))
+    return page
 
 
 def assert_no_csp_violations(page, where: str) -> None:
