@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue of government information")
 
     def ready(self) -> None:
-        from . import navigation
+        from . import navigation, withdrawal
 
         navigation.connect()
+        withdrawal.connect()

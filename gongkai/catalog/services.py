@@ -1,12 +1,24 @@
 """Writes to the catalogue."""
 
-from django.db import transaction
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gongkai.core.audit import audit
 from gongkai.org.models import Bureau
 
 from .models import CatalogRecord, IndexNumberCounter
+
+
+class CatalogAction(models.TextChoices):
+    """Audit actions of the catalogue's own services."""
+
+    WITHDRAW = "catalog.record.withdraw", gettext_lazy("Withdraw record")
 
 
 def _next_sequence(prefix: str, year: int) -> int:
@@ -35,3 +47,38 @@ def index_number_assign(*, record: CatalogRecord) -> str:
     year = record.publication_date.year
     record.index_number = f"{prefix}/{year}-{_next_sequence(prefix, year):05d}"
     return record.index_number
+
+
+@transaction.atomic
+def record_withdraw(*, record: CatalogRecord, by: Any, reason: str) -> CatalogRecord:
+    """Withdraw (撤回) a published record: a state, not a deletion.
+
+    Stamps `withdrawn_at` and `withdrawal_reason`, unpublishes the page (Wagtail logs
+    the unpublication) and writes one audit entry. The record keeps its 索引号 and stays
+    in the staff archive; republishing it needs a fresh review (see withdrawal.py).
+    Raises ValidationError without a reason or for a record that is not live or already
+    withdrawn, PermissionDenied if `by` may not unpublish it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing this record."))
+    record = CatalogRecord.objects.select_for_update().get(pk=record.pk)
+    if record.withdrawn_at is not None:
+        raise ValidationError(_("This record has already been withdrawn."))
+    if not record.live:
+        raise ValidationError(_("Only a published record can be withdrawn."))
+    if by is not None and not record.permissions_for_user(by).can_unpublish():
+        raise PermissionDenied(_("You may not withdraw this record."))
+    now = timezone.now()
+    CatalogRecord.objects.filter(pk=record.pk).update(withdrawn_at=now, withdrawal_reason=reason)
+    record.withdrawn_at = now
+    record.withdrawal_reason = reason
+    record.unpublish(user=by)
+    audit(
+        record,
+        CatalogAction.WITHDRAW,
+        user=by,
+        data={"reason": reason, "index_number": record.index_number},
+    )
+    record.refresh_from_db()
+    return record
