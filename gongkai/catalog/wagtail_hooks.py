@@ -34,4 +34,4 @@ class CatalogVocabularies(SnippetViewSetGroup):
 
 register_snippet(CatalogVocabularies)
 
-from . import import_admin, withdraw_admin  # noqa: E402,F401
+from . import import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
