@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -155,6 +157,21 @@ def refuse_bulk_deleting_published_records(request, action_type, objects, action
     records = _published_records([obj for obj in objects if hasattr(obj, "path")])
     if records:
         return _refuse_deletion(request, records)
+    return None
+
+
+@hooks.register("before_edit_page")
+def tell_editors_the_record_is_withdrawn(request, page):
+    """The editor says when and why a record was withdrawn (it looks like a draft otherwise)."""
+    if request.method == "GET" and isinstance(page, CatalogRecord) and page.withdrawn_at:
+        messages.warning(
+            request,
+            _("Withdrawn on %(date)s: %(reason)s. Publishing it again needs a new review.")
+            % {
+                "date": date_format(timezone.localtime(page.withdrawn_at), "SHORT_DATETIME_FORMAT"),
+                "reason": page.withdrawal_reason,
+            },
+        )
     return None
 
 

@@ -158,6 +158,7 @@ def test_admin_withdrawal_needs_a_reason_then_withdraws(client, results, publish
     # Still in the admin (the staff archive).
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[published.pk]))
     assert edit.status_code == 200
+    assert "内容有误" in edit.content.decode()  # the editor says why it was withdrawn
     assert (
         published.title
         in client.get(reverse("wagtailadmin_explore", args=[results.pk])).content.decode()
