@@ -70,6 +70,10 @@ class Spec:
     replaced_by: str | None = None  # slug of the replacing record, same column
     attachment: bool = False
     publish_delay: int = 3  # days between writing and publishing
+    # Days between the information reaching the bureau and its publication; None means
+    # it was formed here on the day it was written. A forwarded superior document is
+    # "formed" for the bureau when it arrives, not on the State Council's date.
+    received_before_publication: int | None = None
 
 
 def _paragraphs_from_text(text: str, limit: int = 12) -> list[str]:
@@ -116,6 +120,7 @@ def _superior_specs() -> list[Spec]:
                 item=DisclosureItem.REGULATIONS,
                 written=written,
                 publish_delay=max(3, (crawled - written).days + 1),
+                received_before_publication=2,
                 doc_number=number,
                 publisher=row["office"],
                 summary=row["title"][:100],
@@ -432,6 +437,14 @@ def seed_demo_records(*, publish) -> int:
                 .filter(slug=target.slug)
                 .first()
             )
+        publication_date = min(
+            spec.written + timedelta(days=spec.publish_delay), date(2026, 11, 27)
+        )
+        formed = (
+            spec.written
+            if spec.received_before_publication is None
+            else publication_date - timedelta(days=spec.received_before_publication)
+        )
         page = CatalogRecord(
             title=spec.title,
             slug=spec.slug,
@@ -442,10 +455,8 @@ def seed_demo_records(*, publish) -> int:
             publisher=spec.publisher,
             doc_number=spec.doc_number,
             written_date=spec.written,
-            formed_date=spec.written,
-            publication_date=min(
-                spec.written + timedelta(days=spec.publish_delay), date(2026, 11, 27)
-            ),
+            formed_date=formed,
+            publication_date=publication_date,
             validity=spec.validity,
             replaced_by=replaced_by,
             keywords=spec.keywords,
