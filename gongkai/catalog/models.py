@@ -380,3 +380,6 @@ class RecordAttachment(Orderable):
 
     def __str__(self) -> str:
         return self.title or self.document.title
+
+
+from .archive import AttachmentOriginal  # noqa: E402,F401

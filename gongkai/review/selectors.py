@@ -105,6 +105,42 @@ def draft_findings(page) -> list[ReviewFinding]:
     return findings
 
 
+@dataclass(frozen=True)
+class AttachmentMetadata:
+    """The hidden data of one attachment (author, comments, tracked changes...), or why not."""
+
+    name: str
+    items: tuple  # of gongkai.core.filemeta.MetaItem
+    problem: str = ""
+
+
+def draft_attachment_metadata(page) -> list[AttachmentMetadata]:
+    """What each attachment of `page` carries besides its visible content.
+
+    Shown at the confidentiality step; publication removes it from the published copy
+    (gongkai.catalog.attachments) and keeps the original in the staff archive.
+    """
+    from gongkai.core.filemeta import MetadataError, inspect_metadata
+
+    result: list[AttachmentMetadata] = []
+    attachments = getattr(page, "attachments", None)
+    for attachment in attachments.all() if attachments is not None else []:
+        try:
+            name, data = _read_document(attachment.document)
+        except (OSError, ValueError):
+            result.append(
+                AttachmentMetadata(attachment.document.title, (), _("The file cannot be opened."))
+            )
+            continue
+        try:
+            items = tuple(inspect_metadata(name, data))
+        except MetadataError as exc:
+            result.append(AttachmentMetadata(name, (), str(exc)))
+            continue
+        result.append(AttachmentMetadata(name, items))
+    return result
+
+
 def _unreadable(name: str, message: str) -> ReviewFinding:
     return ReviewFinding(
         key=_key("unreadable", name, message),

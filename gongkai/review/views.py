@@ -50,10 +50,11 @@ def _confidentiality_state(request, task_state_id: int):
 @login_required
 def workspace(request, task_state_id: int):
     """The confidentiality reviewer's view of a draft's personal data, with one-click masking."""
-    from .selectors import draft_findings
+    from .selectors import draft_attachment_metadata, draft_findings
 
     task_state, page = _confidentiality_state(request, task_state_id)
-    findings = draft_findings(page.get_latest_revision_as_object())
+    draft = page.get_latest_revision_as_object()
+    findings = draft_findings(draft)
     return TemplateResponse(
         request,
         "review/workspace.html",
@@ -63,6 +64,7 @@ def workspace(request, task_state_id: int):
             "findings": findings,
             "maskable": any(f.maskable for f in findings),
             "attachment_findings": any(not f.maskable for f in findings),
+            "attachment_metadata": draft_attachment_metadata(draft),
         },
     )
 

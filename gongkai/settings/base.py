@@ -326,7 +326,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "doc", "xls", "ofd", "zip", "txt", "csv"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg", "gif", "webp"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "gongkai.catalog.document_forms.CheckedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "gongkai.catalog.document_forms.CheckedImageForm"
 
 # --- gongkai ------------------------------------------------------------------------------------
 DEMO_MODE = config(
