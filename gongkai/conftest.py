@@ -73,3 +73,21 @@ def login_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture
+def wsgi_keeps_db_connection():
+    """Call the WSGI application directly (schemathesis) inside a test transaction.
+
+    Django closes the database connection at the end of each request; the test
+    client switches that off, and so must tests that call `application` themselves,
+    or the test's own transaction is closed under it (PostgreSQL).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -26,5 +26,5 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_conforms_to_its_schema(case, world):
+def test_api_conforms_to_its_schema(case, world, wsgi_keeps_db_connection):
     case.call_and_validate(excluded_checks=[positive_data_acceptance])

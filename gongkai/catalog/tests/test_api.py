@@ -557,6 +557,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_catalogue_api_conforms_to_its_schema_with_records(case, catalogue):
+def test_catalogue_api_conforms_to_its_schema_with_records(
+    case, catalogue, wsgi_keeps_db_connection
+):
     """As gongkai/tests/test_api_schema.py, but with public and hidden records present."""
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
