@@ -100,6 +100,48 @@ def _plan_spec() -> Spec:
     )
 
 
+def _rules_specs() -> list[Spec]:
+    """公开制度: the bureau's own rules for openness, as the plan's 三(一)–(三) set them."""
+    return [
+        Spec(
+            column="disclosure/rules",
+            slug="confidentiality-review-rules",
+            title="毕节市人力资源和社会保障局政府信息公开保密审查制度",
+            genre="规定",
+            topic="劳动、人事、监察",
+            department="office",
+            item=DisclosureItem.OTHER,
+            written=date(2019, 6, 10),
+            summary="拟公开的政府信息实行先审查、后公开，一事一审，谁公开谁审查谁负责。",
+            keywords="保密审查 政务公开",
+            paragraphs=[
+                "第一条 为规范政府信息公开保密审查工作，根据《中华人民共和国政府信息公开条例》第十七条，制定本制度。",
+                "第二条 拟公开的政府信息实行先审查、后公开，一事一审，谁公开谁审查谁负责。",
+                "第三条 起草科室（单位）负责初审，局办公室负责保密审查（复审），分管领导签发。",
+                "第四条 审查内容包括国家秘密、工作秘密、商业秘密、个人隐私以及是否危及“三安全一稳定”。",
+                "第五条 公开前应当对个人信息进行去标识化处理，法律法规另有规定的除外。",
+            ],
+        ),
+        Spec(
+            column="disclosure/rules",
+            slug="assessment-rules",
+            title="毕节市人力资源和社会保障局政务公开工作考核办法",
+            genre="办法",
+            topic="劳动、人事、监察",
+            department="office",
+            item=DisclosureItem.OTHER,
+            written=date(2019, 6, 20),
+            summary="将政务公开工作纳入目标考核，设定目标分值，按照考核办法严格执行。",
+            keywords="考核 政务公开",
+            paragraphs=[
+                "第一条 为落实政务公开工作责任，将政务公开工作纳入各科室、单位目标考核。",
+                "第二条 考核内容包括信息发布的及时性、准确性，政策解读，政民互动回应情况。",
+                "第三条 考核结果作为年度目标考核的重要依据。",
+            ],
+        ),
+    ]
+
+
 def _superior_specs() -> list[Spec]:
     with gzip.open(DATA / "govcn-policy.jsonl.gz", "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
@@ -383,7 +425,7 @@ def _bureau_specs(rng: random.Random) -> list[Spec]:
 
 def demo_specs() -> list[Spec]:
     rng = random.Random(SEED)
-    return [_plan_spec(), *_superior_specs(), *_bureau_specs(rng)]
+    return [_plan_spec(), *_rules_specs(), *_superior_specs(), *_bureau_specs(rng)]
 
 
 def _body_html(paragraphs: list[str]) -> str:

@@ -77,5 +77,5 @@ COLUMNS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ),
     ("interpretations", "政策解读", "interpretations", []),
     ("interaction", "政民互动", "interaction", []),
-    ("disclosure", "政府信息公开", "disclosure", [("work", "政务公开工作")]),
+    ("disclosure", "政府信息公开", "disclosure", [("rules", "公开制度"), ("work", "政务公开工作")]),
 ]
