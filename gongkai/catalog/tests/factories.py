@@ -5,6 +5,8 @@ from wagtail.models import Page, Site
 from gongkai.catalog.models import CatalogColumnPage, CatalogRecord, Genre, TopicCategory
 from gongkai.catalog.seeds import seed_vocabularies
 
+TEST_REVIEW_NOTE = "测试补录"
+
 
 def column(slug: str = "results", title: str = "结果公开", parent: Page | None = None):
     if parent is None:
@@ -30,12 +32,23 @@ def record(parent: Page, *, title: str = "关于做好就业补贴申领工作�
     defaults.update(fields)
     page = CatalogRecord(title=title, live=False, **defaults)
     parent.add_child(instance=page)
-    revision = page.save_revision()
     if publish:
-        from gongkai.review.services import review_record_attest
+        publish_reviewed(page)
+    else:
+        page.save_revision()
+    return page
 
-        # Every publication needs a completed review; tests attest one (补录).
-        review_record_attest(page=page, note="测试数据")
-        revision.publish()
-        page.refresh_from_db()
+
+def publish_reviewed(page: CatalogRecord) -> CatalogRecord:
+    """Publish the page's current state through the real publication guard.
+
+    Saves a revision, attests a completed review (补录) for it and publishes it, as the
+    demo seeds do; the page is refreshed from the database.
+    """
+    from gongkai.review.services import review_record_attest
+
+    revision = page.save_revision()
+    review_record_attest(page=page, note=TEST_REVIEW_NOTE)
+    revision.publish()
+    page.refresh_from_db()
     return page

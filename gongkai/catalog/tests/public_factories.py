@@ -57,17 +57,6 @@ def wire_public_context(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(model, "get_context", get_context)
 
 
-def publish_without_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the factories publish directly: these tests are about what the public sees.
-
-    The review workflow (gongkai.review) refuses publication without a completed
-    审查单; its own tests cover that gate.
-    """
-    from gongkai.core import publication
-
-    monkeypatch.setattr(publication, "_guards", {})
-
-
 def home_page():
     """The portal's HomePage as the default site's root."""
     from gongkai.portal.models import HomePage

@@ -12,7 +12,6 @@ import pytest
 from gongkai.catalog.tests.public_factories import (
     attachment,
     catalogue,
-    publish_without_review,
     wire_public_context,
 )
 
@@ -26,7 +25,6 @@ PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 1, "i
 
 def test_screens(live_server, world, new_context, monkeypatch) -> None:
     wire_public_context(monkeypatch)
-    publish_without_review(monkeypatch)
     cat = catalogue(world, bulk=24)
     attachment(cat.visible[0])
     OUT.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction
 
 from gongkai.catalog.choices import DisclosureAttribute, DisclosureItem, Validity
 from gongkai.catalog.models import CatalogRecord, Genre, RecordAttachment, TopicCategory
-from gongkai.catalog.tests.factories import column, record
+from gongkai.catalog.tests.factories import column, publish_reviewed, record
 from gongkai.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +47,7 @@ def _attach(page: CatalogRecord, name: str, content: bytes, title: str = "") -> 
 
 
 @pytest.fixture
-def catalogue(world, monkeypatch) -> Catalogue:
-    # The factories publish directly; what these tests need is published records, not the
-    # review that must come first in real use (that is the review app's tests' business).
-    monkeypatch.setattr("gongkai.core.publication._guards", {})
+def catalogue(world) -> Catalogue:
     results = column()
     employment_column = column("employment", "就业创业", parent=results)
     decisions = column("decisions", "决策公开")
@@ -84,8 +81,7 @@ def catalogue(world, monkeypatch) -> Catalogue:
         publisher="毕节市人民政府办公室",
     )
     notice.body = notice.body.replace("{plan}", str(plan.pk))
-    notice.save_revision().publish()
-    notice.refresh_from_db()
+    publish_reviewed(notice)
     pension = record(
         decisions,
         title="社会保险待遇调整办法",
@@ -144,6 +140,25 @@ def _hidden(catalogue: Catalogue) -> list[CatalogRecord]:
 
 
 # ---------------------------------------------------------------- list
+
+
+def test_the_catalogue_was_published_through_the_review_guard(catalogue):
+    from gongkai.core.publication import PublicationRefused
+    from gongkai.review.models import ReviewRecord
+    from gongkai.review.states import ReviewStatus
+
+    for page in (catalogue.notice, catalogue.plan, catalogue.pension):
+        page.refresh_from_db()
+        assert ReviewRecord.objects.filter(
+            page=page, revision_id=page.live_revision_id, outcome=ReviewStatus.APPROVED
+        ).exists()
+    # The guard is live in these tests: an unreviewed edit cannot go out.
+    catalogue.notice.title = "未经审查的修改"
+    with pytest.raises(PublicationRefused):
+        catalogue.notice.save_revision().publish()
+    assert (
+        CatalogRecord.objects.get(pk=catalogue.notice.pk).title == "关于做好就业补贴申领工作的通知"
+    )
 
 
 def test_list_returns_public_records_newest_first(client, catalogue):

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from gongkai.catalog.tests.public_factories import (
     Catalogue,
     catalogue,
-    publish_without_review,
     wire_public_context,
 )
 
@@ -26,7 +25,6 @@ Axe = Callable[[Page], None]
 @pytest.fixture
 def cat(world, monkeypatch) -> Catalogue:
     wire_public_context(monkeypatch)
-    publish_without_review(monkeypatch)
     return catalogue(world, bulk=21)
 
 

@@ -17,7 +17,6 @@ from gongkai.catalog.tests.public_factories import (
     Catalogue,
     attachment,
     catalogue,
-    publish_without_review,
     set_bureau_contacts,
     wire_public_context,
 )
@@ -30,7 +29,6 @@ HIDDEN_KEYS = ("draft", "withheld", "on_request", "withdrawn")
 @pytest.fixture
 def cat(world, monkeypatch) -> Catalogue:
     wire_public_context(monkeypatch)
-    publish_without_review(monkeypatch)
     return catalogue(world)
 
 
@@ -152,7 +150,6 @@ def test_an_empty_column_says_so(client, cat):
 
 def test_pagination_twenty_per_page_and_bounds(client, world, monkeypatch):
     wire_public_context(monkeypatch)
-    publish_without_review(monkeypatch)
     made = catalogue(world, bulk=20)
     url = made.employment.url
     first = listed_titles(html(client, url))
@@ -354,8 +351,7 @@ def test_atom_feed_and_unknown_column(client, cat):
     assert client.get(f"/gongkai/feeds/{cat.visible[0].pk}/rss/").status_code == 404
 
 
-def test_feed_is_capped_at_twenty(client, world, monkeypatch):
-    publish_without_review(monkeypatch)
+def test_feed_is_capped_at_twenty(client, world):
     made = catalogue(world, bulk=20)
     response = client.get(f"/gongkai/feeds/{made.results.pk}/rss/")
     assert response.content.decode().count("<item>") == 20
