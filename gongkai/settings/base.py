@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.catalog",
     "gongkai.review",
+    "gongkai.search",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -339,9 +340,33 @@ DEMO_MODE = config(
 )
 PORTAL_CACHE_SECONDS = config(
     "PORTAL_CACHE_SECONDS",
+    1,
+    cast=int,
+    help="Seconds nginx or a CDN may keep an anonymous public page (`Cache-Control: public, max-age=0, s-maxage=N`; browsers revalidate). Shared caches cannot be purged, so a publication reaches them within this time.",
+)
+PAGE_CACHE = config(
+    "PAGE_CACHE",
+    True,
+    cast=bool,
+    help="Answer anonymous public pages from each web process's memory before Django is entered; publishing or withdrawing purges every process at once (through the cache above).",
+)
+PAGE_CACHE_SECONDS = config(
+    "PAGE_CACHE_SECONDS",
     60,
     cast=int,
-    help="Seconds nginx or a CDN may cache anonymous public pages (`Cache-Control: public`).",
+    help="Longest a page stays in the page cache (bounds the staleness of time-dependent content such as deadlines).",
+)
+PAGE_CACHE_MAX_ENTRIES = config(
+    "PAGE_CACHE_MAX_ENTRIES",
+    2000,
+    cast=int,
+    help="Pages each web process keeps at most in the page cache (least recently used go first).",
+)
+PAGE_CACHE_MAX_BYTES = 1024 * 1024 * config(
+    "PAGE_CACHE_MAX_MB",
+    64,
+    cast=int,
+    help="Megabytes of pages each web process keeps at most in the page cache.",
 )
 PORT = config("PORT", 8000, cast=int, help="Port `make run` serves on (127.0.0.1).")
 WEB_CONCURRENCY = config(

@@ -1,0 +1,157 @@
+"""The interface a full-text backend implements, and the SQL they share.
+
+A backend keeps a full-text index over `SearchEntry` rows (keyed by entry id)
+and answers three questions for a parsed query and a set of filters: how many
+entries match, what their facet values are, and which ones rank first. The
+shared implementations below need only :meth:`SearchBackend.match`, a SQL
+fragment joined to ``search_searchentry e``; a backend may override any of
+them (PostgreSQL bounds its ranking work that way).
+
+All SQL uses Django's ``%s`` parameters; query terms are letters and digits only
+(`text.Phrase`), and are passed as parameters all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from ..models import SearchEntry
+from ..text import ParsedQuery
+
+ENTRY_TABLE = SearchEntry._meta.db_table
+FACET_FIELDS = ("kind", "section_id", "section", "topic", "department", "year", "validity")
+
+# Title over 文号 over body (and the metadata indexed with it).
+TITLE_WEIGHT = 10.0
+NUMBER_WEIGHT = 8.0
+BODY_WEIGHT = 1.0
+
+
+@dataclass
+class Filters:
+    """What the searcher narrowed the results to. Empty means everything."""
+
+    generation: int = 1
+    kind: str = ""
+    column_path: str = ""  # search within a column: its page path, descendants included
+    section_id: int | None = None
+    topic: str = ""
+    department: str = ""
+    validity: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def sql(self) -> tuple[str, list]:
+        clauses = ["e.generation = %s"]
+        params: list = [self.generation]
+        for name in ("kind", "topic", "department", "validity"):
+            value = getattr(self, name)
+            if value:
+                clauses.append(f"e.{name} = %s")
+                params.append(value)
+        if self.section_id is not None:
+            clauses.append("e.section_id = %s")
+            params.append(self.section_id)
+        if self.column_path:
+            clauses.append("e.column_path LIKE %s")
+            params.append(self.column_path.replace("%", "").replace("_", "") + "%")
+        if self.year_from is not None:
+            clauses.append("e.year >= %s")
+            params.append(self.year_from)
+        if self.year_to is not None:
+            clauses.append("e.year <= %s")
+            params.append(self.year_to)
+        return " AND ".join(clauses), params
+
+
+@dataclass
+class Match:
+    """How an engine restricts ``search_searchentry e`` to the query's matches."""
+
+    join: str
+    where: str
+    params: list = field(default_factory=list)
+    score: str = "0"  # higher is better
+    score_params: list = field(default_factory=list)
+
+
+class SearchBackend:
+    vendor = ""
+
+    # --- index maintenance ---------------------------------------------------
+    def add(self, entries: Sequence[SearchEntry]) -> None:
+        """Index saved entries (their index rows must not exist yet)."""
+        raise NotImplementedError
+
+    def remove(self, entries: Sequence[SearchEntry]) -> None:
+        """Drop the index rows of entries, as they were indexed (call before changing them)."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Drop every index row (tests, and a full rebuild from nothing)."""
+        raise NotImplementedError
+
+    def size_bytes(self) -> int | None:
+        """Disk used by the full-text index, if the engine can tell."""
+        return None
+
+    # --- queries ---------------------------------------------------------------
+    def title_candidates(self, parsed: ParsedQuery, generation: int, *, limit: int) -> list[str]:
+        """Titles sharing terms with the query, best first ("did you mean")."""
+        return []
+
+    def match(self, parsed: ParsedQuery) -> Match:
+        raise NotImplementedError
+
+    def _run(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self, parsed: ParsedQuery, filters: Filters) -> int:
+        m = self.match(parsed)
+        where, params = filters.sql()
+        sql = f"SELECT count(*) FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where}"
+        return self._run(sql, m.params + params)[0][0]
+
+    def facet_rows(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
+        """One row of FACET_FIELDS per match."""
+        m = self.match(parsed)
+        where, params = filters.sql()
+        columns = ", ".join(f"e.{name}" for name in FACET_FIELDS)
+        sql = f"SELECT {columns} FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where}"
+        return self._run(sql, m.params + params)
+
+    def ranked_ids(
+        self,
+        parsed: ParsedQuery,
+        filters: Filters,
+        *,
+        limit: int,
+        offset: int = 0,
+        doc_number: str = "",
+        title_key: str = "",
+        by_date: bool = False,
+    ) -> list[int]:
+        """Entry ids in result order: exact 文号, exact title, relevance, recency.
+
+        With `by_date`, newest first (relevance breaks ties).
+        """
+        m = self.match(parsed)
+        where, params = filters.sql()
+        pins = "(e.doc_number = %s) DESC, (e.title_key = %s) DESC"
+        if by_date:
+            order = f"e.date DESC, {m.score} DESC, e.id DESC"
+            order_params = m.score_params
+        else:
+            order = f"{pins}, {m.score} DESC, e.date DESC, e.id DESC"
+            order_params = [doc_number or "\x00", title_key or "\x00", *m.score_params]
+        sql = (
+            f"SELECT e.id FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        rows = self._run(sql, m.params + params + order_params + [limit, offset])
+        return [row[0] for row in rows]

@@ -1,0 +1,173 @@
+"""Reads of the search index: the results page, the API and the admin use these."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
+
+from gongkai.core.docnumber import DocNumberError, normalise_doc_number
+
+from .backends import get_backend
+from .backends.base import FACET_FIELDS, Filters
+from .highlight import highlight, snippet, spans
+from .models import SearchEntry, SearchState
+from .registry import kind_labels
+from .services import title_key
+from .text import ParsedQuery, parse_query
+
+PER_PAGE = 20
+MAX_PAGE = 50  # deeper pages are not useful and cost ranking work
+SUGGEST_MIN_RATIO = 0.5
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    title: SafeString
+    snippet: SafeString
+    kind_label: str
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    query: str
+    parsed: ParsedQuery
+    filters: Filters
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str = ""
+    by_date: bool = False
+
+    @property
+    def pages(self) -> int:
+        return min(MAX_PAGE, max(1, -(-self.total // self.per_page)))
+
+
+def current_generation() -> int:
+    state = SearchState.objects.filter(pk=1).only("current").first()
+    return state.current if state else 1
+
+
+def exact_doc_number(query: str) -> str:
+    """The query as a normalised 文号, if it is one (any bracket form)."""
+    try:
+        return normalise_doc_number(query.strip())
+    except (DocNumberError, ValueError):
+        return ""
+
+
+def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
+    columns = {name: index for index, name in enumerate(FACET_FIELDS)}
+    kinds = kind_labels()
+    facets: dict[str, list[FacetValue]] = {}
+
+    counted = Counter(row[columns["kind"]] for row in rows)
+    facets["kind"] = [FacetValue(k, str(kinds.get(k, k)), n) for k, n in counted.most_common()]
+
+    sections = Counter(
+        (row[columns["section_id"]], row[columns["section"]])
+        for row in rows
+        if row[columns["section_id"]]
+    )
+    facets["section"] = [
+        FacetValue(str(section_id), label, n)
+        for (section_id, label), n in sorted(sections.items(), key=lambda item: -item[1])
+    ]
+    for name in ("topic", "department", "validity"):
+        counted = Counter(row[columns[name]] for row in rows if row[columns[name]])
+        facets[name] = [FacetValue(v, v, n) for v, n in counted.most_common()]
+    years = Counter(row[columns["year"]] for row in rows if row[columns["year"]])
+    facets["year"] = [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)]
+    return facets
+
+
+def suggest(parsed: ParsedQuery, filters: Filters) -> str:
+    """A title close to the query, for a query that found nothing ("did you mean")."""
+    if not parsed:
+        return ""
+    candidates = get_backend().title_candidates(parsed, filters.generation, limit=30)
+    query = "".join(parsed.text.split())
+    best, best_ratio = "", 0.0
+    for title in candidates:
+        key = title_key(title)
+        # Compare with the part of the title the query might have meant.
+        ratio = max(
+            difflib.SequenceMatcher(None, query, key).ratio(),
+            difflib.SequenceMatcher(None, query, key[: len(query) + 2]).ratio(),
+        )
+        if ratio > best_ratio:
+            best, best_ratio = title, ratio
+    return best if best_ratio >= SUGGEST_MIN_RATIO else ""
+
+
+def search(
+    query: str,
+    *,
+    filters: Filters | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    by_date: bool = False,
+    facets: bool = True,
+) -> SearchResults:
+    """Search the published index. An empty or unusable query finds nothing (no error)."""
+    filters = filters or Filters()
+    filters.generation = current_generation()
+    parsed = parse_query(query)
+    page = max(1, min(page, MAX_PAGE))
+    results = SearchResults(
+        query=query, parsed=parsed, filters=filters, page=page, per_page=per_page, by_date=by_date
+    )
+    if not parsed:
+        return results
+    backend = get_backend()
+    if facets:
+        rows = backend.facet_rows(parsed, filters)
+        results.total = len(rows)
+        results.facets = _facets(rows)
+    else:
+        results.total = backend.count(parsed, filters)
+    if results.total == 0:
+        results.suggestion = suggest(parsed, filters)
+        return results
+    ids = backend.ranked_ids(
+        parsed,
+        filters,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+        doc_number=exact_doc_number(query),
+        title_key=title_key(query),
+        by_date=by_date,
+    )
+    entries = SearchEntry.objects.in_bulk(ids)
+    labels = kind_labels()
+    for entry_id in ids:
+        entry = entries.get(entry_id)
+        if entry is None:  # dropped between the two queries
+            continue
+        # Cut the snippet where the words are: the body, else the summary.
+        text = next(
+            (t for t in (entry.body, entry.summary) if t and spans(t, parsed.words)),
+            entry.summary or entry.body,
+        )
+        results.hits.append(
+            Hit(
+                entry=entry,
+                title=highlight(entry.title, parsed),
+                snippet=snippet(text, parsed),
+                kind_label=str(labels.get(entry.kind, entry.kind)),
+            )
+        )
+    return results

@@ -1,0 +1,94 @@
+"""Keep the index in step with what is published, after each commit.
+
+Saves and deletes of a registered model (and of the models it depends on) and
+Wagtail's publish/unpublish signals schedule the object for re-indexing when the
+transaction commits, never inside it: a publish that rolls back changes nothing,
+and indexing never holds the publish transaction's locks (on PostgreSQL that
+deadlocked Wagtail's own index update). Each object is indexed once per commit
+however many signals it raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+if TYPE_CHECKING:
+    from .registry import Searchable
+
+logger = logging.getLogger(__name__)
+_pending = threading.local()
+
+
+def schedule(searchable: Searchable, object_id) -> None:
+    """Re-index (or drop) one object once the current transaction commits."""
+    if object_id is None:
+        return
+    pending = getattr(_pending, "keys", None)
+    if pending is None:
+        pending = _pending.keys = set()
+    key = (searchable.kind, str(object_id))
+    if key in pending:
+        return
+    pending.add(key)
+
+    def run() -> None:
+        pending.discard(key)
+        from .services import refresh
+
+        try:
+            refresh(searchable, object_id)
+        except Exception:
+            # Indexing must never break publishing; `reindex` repairs, and the
+            # search page still checks visibility (see selectors).
+            logger.exception("search: indexing %s:%s failed", searchable.kind, object_id)
+
+    transaction.on_commit(run, robust=True)
+
+
+def connect(searchable: Searchable) -> None:
+    model = searchable.model
+
+    def on_change(sender, instance, **kwargs):
+        if kwargs.get("raw") or not isinstance(instance, model):
+            return
+        schedule(searchable, instance.pk)
+
+    def on_move(sender, instance, **kwargs):
+        # A moved column changes the URL and column of everything under it.
+        for page in Page.objects.descendant_of(instance, inclusive=True).type(model):
+            schedule(searchable, page.pk)
+
+    def on_dependency(getter):
+        def handler(sender, instance, **kwargs):
+            if kwargs.get("raw"):
+                return
+            try:
+                parents = list(getter(instance))
+            except Exception:  # the parent may be gone in a cascade delete
+                return
+            for parent in parents:
+                if parent is not None:
+                    schedule(searchable, parent.pk)
+
+        return handler
+
+    uid = f"search:{searchable.kind}"
+    post_save.connect(on_change, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(on_change, weak=False, dispatch_uid=f"{uid}:delete")
+    if issubclass(model, Page):
+        page_published.connect(on_change, weak=False, dispatch_uid=f"{uid}:published")
+        page_unpublished.connect(on_change, weak=False, dispatch_uid=f"{uid}:unpublished")
+        post_page_move.connect(on_move, weak=False, dispatch_uid=f"{uid}:moved")
+    for index, (dependency, getter) in enumerate(searchable.depends_on):
+        handler = on_dependency(getter)
+        post_save.connect(handler, sender=dependency, weak=False, dispatch_uid=f"{uid}:dep{index}")
+        post_delete.connect(
+            handler, sender=dependency, weak=False, dispatch_uid=f"{uid}:depdel{index}"
+        )
