@@ -6,15 +6,21 @@ publication) leaves neither a published page nor a completed review record behin
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import (
+    DraftStateMixin,
     Page,
+    Revision,
     Site,
     TaskState,
     Workflow,
@@ -25,6 +31,7 @@ from wagtail.models import (
 
 from gongkai.catalog.choices import DisclosureAttribute
 from gongkai.core.audit import audit
+from gongkai.core.publication import PublicationRefused
 
 from .models import (
     ConfidentialityReviewTask,
@@ -43,6 +50,8 @@ from .states import (
     StepKind,
     can_transition,
 )
+
+logger = logging.getLogger(__name__)
 
 WORKFLOW_NAME = "政府信息发布审查"
 TASKS = (
@@ -396,3 +405,89 @@ def review_record_attest(*, page, by=None, note: str) -> ReviewRecord:
     return review_record_transition(
         record=record, to=ReviewStatus.APPROVED, by=by, reason=note.strip()
     )
+
+
+# --- scheduled publishing -------------------------------------------------------------------
+
+
+@dataclass
+class ScheduledRun:
+    """What one run of scheduled publishing did."""
+
+    expired: list[object] = field(default_factory=list)
+    published: list[Revision] = field(default_factory=list)
+    refused: list[tuple[Revision, str]] = field(default_factory=list)
+
+
+def _draft_state_models() -> list[type]:
+    return [Page] + [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
+    ]
+
+
+def scheduled_expired_objects(*, now=None) -> list[object]:
+    """Live pages and snippets whose expiry time has passed, oldest expiry first."""
+    now = now or timezone.now()
+    found: list[object] = []
+    for model in _draft_state_models():
+        found += list(model.objects.filter(live=True, expire_at__lt=now).order_by("expire_at"))
+    return found
+
+
+def scheduled_due_revisions(*, now=None):
+    """Revisions approved to go live at a time that has passed, earliest first."""
+    now = now or timezone.now()
+    return Revision.objects.filter(approved_go_live_at__lt=now).order_by(
+        "approved_go_live_at", "pk"
+    )
+
+
+def scheduled_publish_run(*, now=None) -> ScheduledRun:
+    """Unpublish what has expired and publish every revision whose go-live time has passed.
+
+    Replaces Wagtail's `publish_scheduled` loop, which stops at the first exception: here
+    each object is handled in its own transaction. A revision the publication guard refuses
+    (e.g. no completed review) is rolled back whole, so it stays scheduled and unpublished;
+    the refusal is logged, audited once per revision (not on every run) and reported, and
+    the run goes on with the next revision. Not atomic as a whole, on purpose.
+    """
+    run = ScheduledRun()
+    for obj in scheduled_expired_objects(now=now):
+        with transaction.atomic():
+            obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        run.expired.append(obj)
+    for revision_id in list(scheduled_due_revisions(now=now).values_list("pk", flat=True)):
+        revision = Revision.objects.filter(pk=revision_id).first()
+        if revision is None or revision.approved_go_live_at is None:
+            continue  # cleared by an earlier publication of the same object in this run
+        try:
+            with transaction.atomic():
+                revision.publish(log_action="wagtail.publish.scheduled")
+        except PublicationRefused as refusal:
+            reason = str(refusal)
+            _scheduled_refusal_record(revision=revision, reason=reason)
+            run.refused.append((revision, reason))
+        else:
+            run.published.append(revision)
+    return run
+
+
+def _scheduled_refusal_record(*, revision: Revision, reason: str) -> None:
+    obj = revision.content_object
+    logger.warning(
+        "Scheduled publication refused: %s pk=%s revision_id=%s: %s",
+        obj,
+        obj.pk,
+        revision.pk,
+        reason,
+    )
+    action = ReviewAction.SCHEDULED_REFUSED
+    already = (
+        log_registry.get_logs_for_instance(obj)
+        .filter(action=action, data__revision=revision.pk)
+        .exists()
+    )
+    if not already:
+        audit(obj, action, data={"revision": revision.pk, "reason": reason})

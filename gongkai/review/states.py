@@ -68,3 +68,4 @@ class ReviewAction(models.TextChoices):
     RECORD_TRANSITION = "review.record.transition", _("Review status changed")
     STEP_DECIDE = "review.step.decide", _("Review step decided")
     BODY_MASK = "review.body.mask", _("Personal data masked in the body")
+    SCHEDULED_REFUSED = "review.scheduled.refused", _("Scheduled publication refused")
