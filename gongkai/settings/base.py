@@ -348,7 +348,7 @@ PAGE_CACHE = config(
     "PAGE_CACHE",
     True,
     cast=bool,
-    help="Answer anonymous public pages from each web process's memory before Django is entered; publishing or withdrawing purges every process at once (through the cache above).",
+    help="Answer anonymous public pages from each web process's memory before Django is entered; publishing or withdrawing purges every process at once through the shared cache (`REDIS_URL` or the file cache).",
 )
 PAGE_CACHE_SECONDS = config(
     "PAGE_CACHE_SECONDS",
@@ -362,12 +362,13 @@ PAGE_CACHE_MAX_ENTRIES = config(
     cast=int,
     help="Pages each web process keeps at most in the page cache (least recently used go first).",
 )
-PAGE_CACHE_MAX_BYTES = 1024 * 1024 * config(
+PAGE_CACHE_MAX_MB = config(
     "PAGE_CACHE_MAX_MB",
     64,
     cast=int,
     help="Megabytes of pages each web process keeps at most in the page cache.",
 )
+PAGE_CACHE_MAX_BYTES = PAGE_CACHE_MAX_MB * 1024 * 1024
 PORT = config("PORT", 8000, cast=int, help="Port `make run` serves on (127.0.0.1).")
 WEB_CONCURRENCY = config(
     "WEB_CONCURRENCY", 2, cast=int, help="Number of gunicorn worker processes `make run` starts."

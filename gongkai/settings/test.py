@@ -12,4 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# Tests call Django directly; gongkai/core/tests/test_pagecache.py wraps it in the page cache.
+PAGE_CACHE = False
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
