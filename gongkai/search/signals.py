@@ -11,7 +11,6 @@ however many signals it raised.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -23,33 +22,37 @@ if TYPE_CHECKING:
     from .registry import Searchable
 
 logger = logging.getLogger(__name__)
-_pending = threading.local()
 
 
 def schedule(searchable: Searchable, object_id) -> None:
-    """Re-index (or drop) one object once the current transaction commits."""
+    """Re-index (or drop) one object once the current transaction commits.
+
+    An object already waiting for this commit is not queued twice. The queue is
+    Django's own on-commit list, so a rollback forgets it too.
+    """
     if object_id is None:
         return
-    pending = getattr(_pending, "keys", None)
-    if pending is None:
-        pending = _pending.keys = set()
     key = (searchable.kind, str(object_id))
-    if key in pending:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "search_key", None) == key and not callback.started
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
         return
-    pending.add(key)
 
     def run() -> None:
-        pending.discard(key)
         from .services import refresh
 
+        run.started = True
         try:
             refresh(searchable, object_id)
         except Exception:
-            # Indexing must never break publishing; `reindex` repairs, and the
-            # search page still checks visibility (see selectors).
+            # Indexing must never break publishing; `reindex` repairs it.
             logger.exception("search: indexing %s:%s failed", searchable.kind, object_id)
 
-    transaction.on_commit(run, robust=True)
+    run.search_key = key
+    run.started = False
+    transaction.on_commit(run)
 
 
 def connect(searchable: Searchable) -> None:
