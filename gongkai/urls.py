@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("account/", include("gongkai.org.urls")),
     path("", include("gongkai.portal.urls")),
+    path("", include("gongkai.search.urls")),
     path("", include("gongkai.catalog.urls")),
 ]
 

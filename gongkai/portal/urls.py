@@ -7,6 +7,4 @@ app_name = "portal"
 urlpatterns = [
     path("accessibility/large-font/", views.set_font_mode, {"large": True}, name="large_font"),
     path("accessibility/standard/", views.set_font_mode, {"large": False}, name="standard_font"),
-    # Replaced by the search app's own /search/ once it exists (mounted before this).
-    path("search/", views.search_pending, name="search_pending"),
 ]

@@ -1,5 +1,4 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -36,13 +35,3 @@ def set_font_mode(request: HttpRequest, *, large: bool) -> HttpResponse:
     else:
         response.delete_cookie(LARGE_FONT_COOKIE, samesite="Lax")
     return response
-
-
-@require_GET
-def search_pending(request: HttpRequest) -> HttpResponse:
-    """Answer the home page's search box until the search app takes over /search/.
-
-    Says so plainly, echoes the query, and points to the columns, instead of a 404.
-    """
-    query = request.GET.get("q", "")[:100]
-    return render(request, "portal/search_pending.html", {"query": query}, status=200)

@@ -234,6 +234,12 @@ PROXY_COUNT = config(
 # One rule for the client address in lockouts and audit entries (honours PROXY_COUNT;
 # axes' own ipware path is not installed and would read REMOTE_ADDR only).
 AXES_CLIENT_IP_CALLABLE = "gongkai.core.request_context.client_ip"
+SEARCH_RATE_LIMIT = config(
+    "SEARCH_RATE_LIMIT",
+    30,
+    cast=int,
+    help="Searches per minute one client address may run (search page and API together; an IPv6 client counts by its /64); past it they get 429 with `Retry-After`. 0 turns the limit off.",
+)
 
 OTP_TOTP_ISSUER = "gongkai"
 OTP_REQUIRED_ROLES = config(

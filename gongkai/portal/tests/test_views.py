@@ -195,12 +195,3 @@ def test_pages_other_than_home_get_the_portal_frame(client: Client, world: World
     html = client.get("/no-such-page/").content.decode()
     assert 'aria-current="page"' not in html
     assert "/accessibility/large-font/?next=%2Fno-such-page%2F" in html
-
-
-def test_search_box_leads_to_a_chinese_page_not_a_404(client: Client, world: World) -> None:
-    response = client.get("/search/", {"q": "就业补贴<script>"})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "建设中" in html
-    assert "就业补贴&lt;script&gt;" in html
-    assert "<script>" not in html.split("</head>")[1]
