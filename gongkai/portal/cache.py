@@ -1,8 +1,25 @@
 """HTTP cache headers for public pages.
 
-Anonymous pages may be kept by nginx or a CDN for ``PORTAL_CACHE_SECONDS``
-(DESIGN.md "Scale"); anything personal must not be. Responses vary on the
-Cookie header because the large-font mode and the login both live in cookies.
+What shared caches are told (DESIGN.md "Scale": anonymous pages send cache headers
+that let nginx or a CDN serve them; publishing purges what it changed):
+
+- Anonymous GETs of public pages get ``Cache-Control: public, max-age=0,
+  s-maxage=N, stale-while-revalidate=N`` with N = ``PORTAL_CACHE_SECONDS`` (1 s by
+  default). Open-source nginx and most CDNs cannot be purged, so they may only
+  *micro-cache*: nginx keeps a page for N seconds, and for N more it may hand out
+  that copy while one request fetches a fresh one. That takes the load off the
+  application, and a publication or withdrawal reaches visitors behind nginx
+  within 2N seconds (an unbounded ``proxy_cache_use_stale updating`` would let a
+  page nobody asked for in a while come back stale once). Browsers revalidate
+  (``max-age=0``); the page cache gives every stored page an ETag, so an unchanged
+  page costs them a ``304``. The application's own page cache
+  (``gongkai.core.pagecache``) keeps the same pages longer, because it *is* purged
+  at once when anything public changes.
+- Anything personal is ``private, no-cache``: logged-in users, anyone with a
+  session cookie, responses that set a cookie, pages behind a view restriction.
+
+Responses vary on the Cookie header because the large-font mode and the login both
+live in cookies.
 """
 
 from collections.abc import Callable
@@ -12,7 +29,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-DEFAULT_CACHE_SECONDS = 60
+DEFAULT_CACHE_SECONDS = 1
 
 
 def portal_cache_seconds() -> int:
@@ -44,7 +61,10 @@ def set_public_cache_headers(
     if personal:
         patch_cache_control(response, private=True, no_cache=True, max_age=0, must_revalidate=True)
     else:
-        patch_cache_control(response, public=True, max_age=portal_cache_seconds())
+        seconds = portal_cache_seconds()
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=seconds, stale_while_revalidate=seconds
+        )
     return response
 
 

@@ -348,7 +348,7 @@ PORTAL_CACHE_SECONDS = config(
     "PORTAL_CACHE_SECONDS",
     1,
     cast=int,
-    help="Seconds nginx or a CDN may keep an anonymous public page (`Cache-Control: public, max-age=0, s-maxage=N`; browsers revalidate). Shared caches cannot be purged, so a publication reaches them within this time.",
+    help="Seconds nginx or a CDN may keep an anonymous public page, and as many more to serve it while refreshing (`Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N`; browsers revalidate). Shared caches cannot be purged, so a publication reaches them within 2N seconds.",
 )
 PAGE_CACHE = config(
     "PAGE_CACHE",
