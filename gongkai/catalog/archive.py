@@ -2,8 +2,8 @@
 
 Publication replaces a Wagtail document's file with a copy without hidden metadata
 (gongkai.catalog.attachments); the bytes as uploaded are kept here for the staff. The
-original is stored under an unguessable folder in the default storage and is never linked
-from the public site (Wagtail serves documents from ``document.file`` only).
+original lives in the private storage (PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT), which no
+URL reaches: staff download it through a permission-checked admin view (archive_admin.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.storage import get_private_storage
 
 
 def original_upload_to(instance: AttachmentOriginal, filename: str) -> str:
@@ -30,7 +32,11 @@ class AttachmentOriginal(models.Model):
         verbose_name=_("document"),
     )
     original = models.FileField(
-        _("original file"), upload_to=original_upload_to, max_length=255, blank=True
+        _("original file"),
+        upload_to=original_upload_to,
+        storage=get_private_storage,
+        max_length=255,
+        blank=True,
     )
     metadata = models.JSONField(
         _("hidden metadata found"),

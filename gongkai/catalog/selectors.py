@@ -1,10 +1,12 @@
-"""Reads of the catalogue: what the public may see."""
+"""Reads of the catalogue: what the public may see, and what a member of staff may."""
 
 from django.db.models import QuerySet
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .archive import AttachmentOriginal
 from .choices import DisclosureAttribute
-from .models import CatalogRecord
+from .models import CatalogRecord, RecordAttachment
 
 
 def public_records() -> QuerySet[CatalogRecord]:
@@ -24,3 +26,29 @@ def column_records(column: Page) -> QuerySet[CatalogRecord]:
         .descendant_of(column)
         .order_by("-publication_date", "-first_published_at", "-pk")
     )
+
+
+def attachment_originals_for_user(user) -> QuerySet[AttachmentOriginal]:
+    """Attachment originals (附件原件) `user` may download.
+
+    An original still carries what publication strips (authors, comments, tracked
+    changes), so it is for the staff who are responsible for its record: superusers and
+    the office reviewers (局办公室, who keep the confidentiality review) see every one;
+    other staff see the originals of records of their own department that they may edit.
+    Anonymous users and inactive accounts see none.
+    """
+    from gongkai.org.roles import OFFICE_REVIEWER, user_has_role
+    from gongkai.org.selectors import department_of
+
+    originals = AttachmentOriginal.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return originals.none()
+    if user.is_superuser or user_has_role(user, OFFICE_REVIEWER):
+        return originals
+    department = department_of(user)
+    if department is None:
+        return originals.none()
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    records = CatalogRecord.objects.filter(department=department, pk__in=editable.values("pk"))
+    documents = RecordAttachment.objects.filter(record__in=records).values("document_id")
+    return originals.filter(document_id__in=documents)

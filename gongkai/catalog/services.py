@@ -19,6 +19,10 @@ class CatalogAction(models.TextChoices):
     """Audit actions of the catalogue's own services."""
 
     WITHDRAW = "catalog.record.withdraw", gettext_lazy("Withdraw record")
+    ORIGINAL_DOWNLOAD = (
+        "catalog.original.download",
+        gettext_lazy("Attachment original downloaded"),
+    )
 
 
 def _next_sequence(prefix: str, year: int) -> int:

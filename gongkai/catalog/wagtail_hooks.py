@@ -34,6 +34,6 @@ class CatalogVocabularies(SnippetViewSetGroup):
 
 register_snippet(CatalogVocabularies)
 
-from . import import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
+from . import archive_admin, import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
 
 from . import attachments  # noqa: E402,F401  # isort: skip

@@ -316,9 +316,20 @@ SERVE_MEDIA = config(
     cast=bool,
     help="Let the app itself serve `/media/` (embedded setup). Turn off when nginx or S3 serves media.",
 )
+PRIVATE_MEDIA_ROOT = Path(
+    config(
+        "PRIVATE_MEDIA_ROOT",
+        str(VAR_DIR / "private"),
+        help="Folder for files no URL serves, such as the originals of published attachments"
+        " (before their hidden data was stripped). Staff download them through permission-checked"
+        " admin views. Keep it outside `MEDIA_ROOT` and away from nginx.",
+        shown="var/private",
+    )
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "gongkai.core.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "gongkai.core.storage.PrivateFileSystemStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

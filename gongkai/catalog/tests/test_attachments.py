@@ -115,7 +115,8 @@ def test_the_public_download_serves_the_clean_copy(world, leaky, settings, tmp_p
     assert served != leaky
     assert not list(tmp_path.glob("documents/.*.tmp"))  # replaced atomically, nothing left
     archive = AttachmentOriginal.objects.get(document=document)
-    assert (tmp_path / archive.original.name).read_bytes() == leaky
+    assert _bytes(archive.original) == leaky
+    assert not (tmp_path / archive.original.name).exists()  # the original is not in media
 
 
 def test_stripping_again_changes_nothing(world, leaky):
