@@ -530,3 +530,33 @@ def test_the_page_cache_setting_is_on_by_default_and_documented():
     assert base.PAGE_CACHE is True
     for name in ("PAGE_CACHE", "PAGE_CACHE_SECONDS", "PAGE_CACHE_MAX_ENTRIES", "PAGE_CACHE_MAX_MB"):
         assert REGISTRY[name].help
+
+
+def test_with_the_file_cache_the_generation_is_watched_by_its_file(
+    tmp_path, published, wsgi_keeps_db_connection
+):
+    """The default one-machine setup: the token lives in the file cache all processes share."""
+    from django.core.cache import cache
+
+    file_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    with override_settings(CACHES=file_cache):
+        one, two = PageCache(WSGIHandler()), PageCache(WSGIHandler())
+        assert one._generation._path is not None
+        for app in (one, two):
+            assert call(app, published.url).cache == "miss"
+            assert call(app, published.url).cache == "hit"
+            assert one._generation.current() == current_generation()
+
+        pagecache.purge_now()  # as another process would
+        for app in (one, two):
+            assert call(app, published.url).cache == "miss"
+            assert call(app, published.url).cache == "hit"
+
+        cache.clear()  # the token's file is gone: a new token, never the old entries
+        assert call(one, published.url).cache == "miss"
+        assert one._generation.current() == current_generation()
