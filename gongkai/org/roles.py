@@ -4,8 +4,9 @@ The plan's 三(一) names who does what: drafting sections, the office that
 checks confidentiality (局办公室), the policy & regulations section, the
 leaders who sign off and the information centre that runs the site. Each is
 a `Role` here. Later modules add the permissions their screens need with
-`grant()` from their `AppConfig.ready()`; `sync_roles()` (run after every
-migrate) makes the groups match.
+`grant()`, `grant_page()` (over the page tree) and `grant_collection()`
+(documents and images, over every collection) from their `AppConfig.ready()`;
+`sync_roles()` (run after every migrate) makes the groups match.
 """
 
 from dataclasses import dataclass, field
@@ -28,16 +29,27 @@ class Role:
     permissions: set[str] = field(default_factory=set)
     # Wagtail page permissions (codenames like "publish_page") over the whole page tree.
     page_permissions: set[str] = field(default_factory=set)
+    # Document and image permissions ("wagtaildocs.add_document") over the root collection:
+    # Wagtail checks these per collection and ignores them as plain group permissions.
+    collection_permissions: set[str] = field(default_factory=set)
 
 
 _ROLES: dict[str, Role] = {}
 
 
-def register_role(code: str, name, description, permissions=(), page_permissions=()) -> Role:
+def register_role(
+    code: str,
+    name,
+    description,
+    permissions=(),
+    page_permissions=(),
+    collection_permissions=(),
+) -> Role:
     role = _ROLES.setdefault(code, Role(code, name, description))
     role.permissions.update(STAFF_BASE)
     role.permissions.update(permissions)
     role.page_permissions.update(page_permissions)
+    role.collection_permissions.update(collection_permissions)
     return role
 
 
@@ -49,6 +61,11 @@ def grant(code: str, *permissions: str) -> None:
 def grant_page(code: str, *codenames: str) -> None:
     """Give a role more Wagtail page permissions over the tree (called by later modules)."""
     _ROLES[code].page_permissions.update(codenames)
+
+
+def grant_collection(code: str, *permissions: str) -> None:
+    """Give a role document/image permissions over every collection (called by later modules)."""
+    _ROLES[code].collection_permissions.update(permissions)
 
 
 def roles() -> list[Role]:
@@ -66,28 +83,39 @@ POLICY_REVIEWER = "policy_reviewer"
 LEADER = "leader"
 SITE_ADMIN = "site_admin"
 
+# Upload attachments and pictures and pick them in the editor; edit one's own uploads.
+MEDIA_CONTRIBUTE = (
+    "wagtaildocs.add_document",
+    "wagtaildocs.choose_document",
+    "wagtailimages.add_image",
+    "wagtailimages.choose_image",
+)
+MEDIA_MANAGE = (
+    *MEDIA_CONTRIBUTE,
+    "wagtaildocs.change_document",
+    "wagtaildocs.delete_document",
+    "wagtailimages.change_image",
+    "wagtailimages.delete_image",
+)
+
 register_role(
     DRAFTER,
     _("Drafter"),
     _("Drafts content for their own department."),
-    ["wagtaildocs.add_document", "wagtailimages.add_image"],
+    collection_permissions=MEDIA_CONTRIBUTE,
 )
 register_role(
     DEPARTMENT_HEAD,
     _("Department head"),
     _("Reviews the department's drafts (初审)."),
-    ["wagtaildocs.add_document", "wagtailimages.add_image"],
+    collection_permissions=MEDIA_CONTRIBUTE,
 )
 register_role(
     OFFICE_REVIEWER,
     _("Office reviewer"),
     _("局办公室: confidentiality and personal-data review (复审), coordinates publication."),
-    [
-        "wagtaildocs.add_document",
-        "wagtailimages.add_image",
-        "core.add_calendaryear",
-        "core.change_calendaryear",
-    ],
+    ["core.add_calendaryear", "core.change_calendaryear"],
+    collection_permissions=MEDIA_CONTRIBUTE,
 )
 register_role(
     POLICY_REVIEWER,
@@ -125,12 +153,6 @@ register_role(
         "core.add_calendaryear",
         "core.change_calendaryear",
         "core.delete_calendaryear",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.delete_document",
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.delete_image",
         "wagtailcore.add_site",
         "wagtailcore.change_site",
         "wagtailredirects.add_redirect",
@@ -145,6 +167,7 @@ register_role(
         "lock_page",
         "unlock_page",
     ],
+    collection_permissions=MEDIA_MANAGE,
 )
 
 
@@ -182,6 +205,7 @@ def sync_roles(verbosity: int = 1) -> list[str]:
                     perms.append(perm)
             link.group.permissions.set(perms)
             missing += _sync_page_permissions(link.group, role.page_permissions)
+            missing += _sync_collection_permissions(link.group, role.collection_permissions)
     return missing
 
 
@@ -208,6 +232,35 @@ def _sync_page_permissions(group, codenames: set[str]) -> list[str]:
     ).delete()
     for perm in wanted:
         GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
+    return missing
+
+
+def _sync_collection_permissions(group, dotted: set[str]) -> list[str]:
+    """Give `group` exactly `dotted` over the root collection (so over every collection)."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return []
+    missing = []
+    wanted = []
+    for name in sorted(dotted):
+        app_label, codename = name.split(".", 1)
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is None:
+            missing.append(name)
+        else:
+            wanted.append(perm)
+    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
+        permission__in=wanted
+    ).delete()
+    for perm in wanted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=perm
+        )
     return missing
 
 
