@@ -1,4 +1,4 @@
-"""Browsing the public catalogue: filters, pagination and the reads behind the public pages.
+"""Browsing the public catalogue: filters and pagination.
 
 Everything here is pure over a queryset of public records (see
 ``selectors.public_records``): it never widens what the public may see. Query
@@ -262,23 +262,3 @@ def page_window(page: PaginatorPage, *, around: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
-
-
-# --- Reads for the public pages (candidates for selectors.py) -----------------------------
-
-
-def related_records(record: CatalogRecord, public: QuerySet[CatalogRecord], *, limit: int = 5):
-    """The newest public records of the same topic class, without ``record`` itself."""
-    if record.topic_id is None:
-        return public.none()
-    return (
-        public.filter(topic_id=record.topic_id)
-        .exclude(pk=record.pk)
-        .order_by("-publication_date", "-first_published_at", "-pk")[:limit]
-    )
-
-
-def statutory_item_counts(public: QuerySet[CatalogRecord]) -> dict[str, int]:
-    """How many public records each 条例 第20条 item has."""
-    rows = public.order_by().values("disclosure_item").annotate(n=Count("pk"))
-    return {row["disclosure_item"]: row["n"] for row in rows}

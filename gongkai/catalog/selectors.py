@@ -1,6 +1,6 @@
 """Reads of the catalogue: what the public may see, and what a member of staff may."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -26,6 +26,30 @@ def column_records(column: Page) -> QuerySet[CatalogRecord]:
         .descendant_of(column)
         .order_by("-publication_date", "-first_published_at", "-pk")
     )
+
+
+def related_records(
+    record: CatalogRecord, public: QuerySet[CatalogRecord] | None = None, *, limit: int = 5
+) -> QuerySet[CatalogRecord]:
+    """The newest public records of the same topic class, without ``record`` itself.
+
+    ``public`` narrows the candidates further (it defaults to all public records).
+    """
+    public = public_records() if public is None else public
+    if record.topic_id is None:
+        return public.none()
+    return (
+        public.filter(topic_id=record.topic_id)
+        .exclude(pk=record.pk)
+        .order_by("-publication_date", "-first_published_at", "-pk")[:limit]
+    )
+
+
+def statutory_item_counts(public: QuerySet[CatalogRecord] | None = None) -> dict[str, int]:
+    """How many public records each 条例 第20条 (and 第21条) item has."""
+    public = public_records() if public is None else public
+    rows = public.order_by().values("disclosure_item").annotate(n=Count("pk"))
+    return {row["disclosure_item"]: row["n"] for row in rows}
 
 
 def attachment_originals_for_user(user) -> QuerySet[AttachmentOriginal]:

@@ -22,16 +22,10 @@ from gongkai.org.selectors import active_departments
 from gongkai.portal.cache import public_cache
 
 from .choices import DisclosureItem
-from .filters import (
-    filter_records,
-    page_links,
-    paginate,
-    related_records,
-    statutory_item_counts,
-)
+from .filters import filter_records, page_links, paginate
 from .models import CatalogColumnPage, CatalogRecord, TopicCategory
 from .navigation import column_urls
-from .selectors import column_records, public_records
+from .selectors import column_records, public_records, related_records, statutory_item_counts
 
 DISCLOSURE_COLUMN_KEY = "disclosure"
 # 条例 第49条: a department publishes its annual report for the previous year by 31 January.

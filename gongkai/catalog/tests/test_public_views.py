@@ -12,7 +12,12 @@ from django.test import Client
 from gongkai.catalog.choices import DisclosureItem, Validity
 from gongkai.catalog.filters import PAGE_SIZE, clean_filters, filter_records, page_window
 from gongkai.catalog.models import TopicCategory
-from gongkai.catalog.selectors import column_records, public_records
+from gongkai.catalog.selectors import (
+    column_records,
+    public_records,
+    related_records,
+    statutory_item_counts,
+)
 from gongkai.catalog.tests.public_factories import (
     Catalogue,
     attachment,
@@ -212,6 +217,25 @@ def test_related_records_share_the_topic_and_are_public(client, cat):
     assert "城乡居民基本养老保险待遇调整方案" not in related  # another topic class
     assert cat.visible[0].title not in listed_titles(related)
     assert_hidden_absent(related, cat)
+
+
+def test_related_records_selector(cat):
+    notice, opinion, pension = cat.visible
+    assert list(related_records(notice)) == [opinion]  # same topic, public, not itself
+    assert list(related_records(pension)) == []  # alone in its topic class
+    assert list(related_records(notice, public_records().exclude(pk=opinion.pk))) == []
+    for key in HIDDEN_KEYS:  # hidden records share the topic but never appear
+        assert cat.hidden[key].topic_id == notice.topic_id
+        assert cat.hidden[key] not in related_records(notice, limit=50)
+
+
+def test_statutory_item_counts_count_public_records_only(cat):
+    assert statutory_item_counts() == {
+        DisclosureItem.PUBLIC_SERVICES: 2,
+        DisclosureItem.REGULATIONS: 1,
+    }
+    only_services = public_records().filter(disclosure_item=DisclosureItem.PUBLIC_SERVICES)
+    assert statutory_item_counts(only_services) == {DisclosureItem.PUBLIC_SERVICES: 2}
 
 
 def test_print_view_without_navigation(client, cat):
