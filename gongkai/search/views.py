@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
@@ -24,12 +24,12 @@ from .registry import kind_labels
 from .selectors import MAX_PAGE, SearchResults, search
 
 FACET_TITLES = {
-    "kind": gettext_lazy("Type"),
-    "section": gettext_lazy("Column"),
-    "topic": gettext_lazy("Topic class"),
-    "department": gettext_lazy("Department"),
-    "year": gettext_lazy("Year"),
-    "validity": gettext_lazy("Validity"),
+    "kind": pgettext_lazy("search filter", "Type"),
+    "section": pgettext_lazy("search filter", "Column"),
+    "topic": pgettext_lazy("search filter", "Topic class"),
+    "department": pgettext_lazy("search filter", "Department"),
+    "year": pgettext_lazy("search filter", "Year"),
+    "validity": pgettext_lazy("search filter", "Validity"),
 }
 # Long facets show this many values; the rest are behind "more" (a <details>, no script).
 FACET_SHOWN = 8
@@ -92,11 +92,11 @@ def _active_filters(params: SearchParams) -> list[ActiveFilter]:
     active = []
     if params.kind:
         label = kind_labels().get(params.kind, params.kind)
-        active.append(ActiveFilter(f"{_('Type')}：{label}", params.querystring(kind=None)))
+        active.append(ActiveFilter(f"{FACET_TITLES['kind']}：{label}", params.querystring(kind=None)))
     if params.section is not None:
         active.append(
             ActiveFilter(
-                f"{_('Column')}：{_section_title(params.section)}",
+                f"{FACET_TITLES['section']}：{_section_title(params.section)}",
                 params.querystring(section=None),
             )
         )
@@ -117,7 +117,7 @@ def _active_filters(params: SearchParams) -> list[ActiveFilter]:
         else:
             years = _("%(start)s to %(end)s") % {"start": start, "end": end}
         active.append(
-            ActiveFilter(f"{_('Year')}：{years}", params.querystring(year_from=None, year_to=None))
+            ActiveFilter(f"{FACET_TITLES['year']}：{years}", params.querystring(year_from=None, year_to=None))
         )
     return active
 
