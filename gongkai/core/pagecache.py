@@ -47,17 +47,21 @@ Purging
     bring old entries back.
 
     Purging is wired generically: ``post_save``, ``post_delete`` and ``m2m_changed``
-    of any model, and Wagtail's ``page_published``/``page_unpublished``/``published``/
-    ``unpublished``, call :func:`purge` - one bump per transaction however many rows
-    it writes. New apps need nothing. Internal bookkeeping is exempt (sessions, axes,
-    task results, Wagtail revisions, log entries, workflow and task states, comments,
-    subscriptions, locks and draft pointers on pages, renditions, the search and
-    reference indexes, OTP devices, ``last_login``, the admin log, content types and
-    permissions): see ``_INTERNAL`` below. An app whose model never shows on a public
-    page adds it with :func:`register_internal_model` in ``AppConfig.ready()``;
-    forgetting to only costs an unneeded purge. Writes that send no signal
-    (``QuerySet.update()``, ``bulk_create()``, raw SQL) must call :func:`purge`
-    themselves unless a signalled save in the same transaction covers them.
+    of any model, and Wagtail's ``page_published``/``page_unpublished``/
+    ``published``/``unpublished``, call :func:`purge` - one bump per transaction
+    however many rows it writes. New apps need nothing. Deletes are listened to
+    model by model, so that internal models keep Django's fast bulk delete. Internal
+    bookkeeping is exempt (sessions, axes, task results, Wagtail revisions, log
+    entries, workflow and task states, comments, subscriptions, locks and draft
+    pointers on pages, renditions, Wagtail's search and reference indexes, OTP devices,
+    ``last_login``, the admin log, content types and permissions): see the
+    registrations below ``register_internal_model``. An app whose model never changes
+    what a public page shows adds it with :func:`register_internal_model` in
+    ``AppConfig.ready()``; forgetting to only costs an unneeded purge. Writes that
+    send no signal (``QuerySet.update()``, ``bulk_create()``, raw SQL) must call
+    :func:`purge` themselves unless a signalled save in the same transaction covers
+    them; so must work done in *another* on-commit callback after the one that
+    purges (a search index filled after the commit, say).
 
     Known limit: with read replicas, a page rendered from a lagging replica just
     after a purge can be stored under the new token; ``PAGE_CACHE_SECONDS`` bounds it.
@@ -230,6 +234,7 @@ def purge(*, using: str | None = None) -> None:
 # only saves that write nothing but those fields are exempt.
 _INTERNAL: dict[object, frozenset[str] | None] = {}
 _resolved: list[tuple[type, frozenset[str] | None]] | None = None
+_connected = False
 
 _PAGE_BOOKKEEPING = frozenset(
     {
@@ -255,6 +260,8 @@ def register_internal_model(model: type | str, *, fields: Iterable[str] | None =
     global _resolved
     _INTERNAL[model] = frozenset(fields) if fields is not None else None
     _resolved = None
+    if _connected and fields is None:
+        _connect_deletes()
 
 
 for _label in (
@@ -346,16 +353,40 @@ def _on_publication(sender: Any, **kwargs: Any) -> None:
     purge()
 
 
+def _delete_uid(model: type) -> str:
+    return f"gongkai.pagecache.delete.{model._meta.label_lower}"
+
+
+def _connect_deletes() -> None:
+    """Listen to deletes model by model, leaving internal models without a listener.
+
+    A ``post_delete`` receiver for every sender would stop Django from deleting any
+    model's rows in bulk (``QuerySet.delete()`` fetches and signals each row of a
+    model with listeners), e.g. when expired sessions or task results are cleared.
+    """
+    from django.apps import apps
+    from django.db.models.signals import post_delete
+
+    for model in apps.get_models(include_auto_created=True):
+        uid = _delete_uid(model)
+        if is_internal(model):
+            post_delete.disconnect(sender=model, dispatch_uid=uid)
+        else:
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=uid)
+
+
 def connect_signals() -> None:
     """Purge on every write that can change a public page (called from CoreConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    global _connected
+    from django.db.models.signals import m2m_changed, post_save
     from wagtail.signals import page_published, page_unpublished, published, unpublished
 
     post_save.connect(_on_save, dispatch_uid="gongkai.pagecache.save")
-    post_delete.connect(_on_delete, dispatch_uid="gongkai.pagecache.delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="gongkai.pagecache.m2m")
     for signal in (page_published, page_unpublished, published, unpublished):
         signal.connect(_on_publication, dispatch_uid=f"gongkai.pagecache.{id(signal)}")
+    _connected = True
+    _connect_deletes()
 
 
 # --- the middleware -------------------------------------------------------------------------

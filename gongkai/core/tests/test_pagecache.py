@@ -403,6 +403,23 @@ def test_apps_can_declare_their_own_internal_models(world, commit):
     finally:
         del pagecache._INTERNAL[Department]
         pagecache._resolved = None
+        pagecache._connect_deletes()
+
+
+def test_deleting_purges_and_internal_models_get_no_delete_listener(world, commit):
+    """A post_delete listener costs a model Django's fast bulk delete; internal ones need none."""
+    from django.contrib.sessions.models import Session
+    from django.db.models.signals import post_delete
+
+    from gongkai.org.models import Department
+
+    assert pagecache._on_delete not in post_delete._live_receivers(Session)[0]
+    assert pagecache._on_delete in post_delete._live_receivers(Department)[0]
+
+    department = Department.objects.create(code="temp", name="临时科")
+    with commit() as callbacks:
+        Department.objects.filter(pk=department.pk).delete()
+    assert callbacks == [pagecache.purge_now]
 
 
 def test_purge_reaches_another_process(published, wsgi_keeps_db_connection):
