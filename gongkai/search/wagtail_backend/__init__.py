@@ -31,7 +31,8 @@ what is indexed and what is asked:
 
 There is no second tokenizer here: both sides call :mod:`gongkai.search.text`,
 and changing its term rules (``TERMS_VERSION``) means rebuilding this index too
-(``manage.py update_index``).
+(``manage.py update_index``). The demo's ``seed_demo`` rebuilds it whenever it is
+incomplete or was written in other terms (:mod:`.maintenance`).
 
 **Index updates wait for the commit.** Wagtail updates its index from
 ``post_save``/``post_delete`` (through a django-tasks task, which the immediate
