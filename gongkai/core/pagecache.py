@@ -40,11 +40,11 @@ Purging
     one, so publishing takes effect at once in every process and on every machine.
     Reading it is the one shared-state access of a hit: with Redis one GET; with the
     file cache one ``stat`` of the token's file (~2 µs, where ``cache.get`` takes
-    ~13 µs and was most of a hit's cost), read again only when it was replaced. The token is read
-    *before* Django renders a miss, so a page rendered while a publication commits is
-    stored under the old token and never served. A random token, not a counter, so
-    that a cache that loses the key (file-cache culling, Redis eviction) can never
-    bring old entries back.
+    ~13 µs and was most of a hit's cost), read again only when it was replaced. The
+    token is read *before* Django renders a miss, so a page rendered while a
+    publication commits is stored under the old token and never served. A random
+    token, not a counter, so that a cache that loses the key (file-cache culling,
+    Redis eviction) can never bring old entries back.
 
     Purging is wired generically: ``post_save``, ``post_delete`` and ``m2m_changed``
     of any model, and Wagtail's ``page_published``/``page_unpublished``/
@@ -53,8 +53,8 @@ Purging
     model by model, so that internal models keep Django's fast bulk delete. Internal
     bookkeeping is exempt (sessions, axes, task results, Wagtail revisions, log
     entries, workflow and task states, comments, subscriptions, locks and draft
-    pointers on pages, renditions, Wagtail's search and reference indexes, OTP devices,
-    ``last_login``, the admin log, content types and permissions): see the
+    pointers on pages, renditions, Wagtail's search and reference indexes, OTP
+    devices, ``last_login``, the admin log, content types and permissions): see the
     registrations below ``register_internal_model``. An app whose model never changes
     what a public page shows adds it with :func:`register_internal_model` in
     ``AppConfig.ready()``; forgetting to only costs an unneeded purge. Writes that
