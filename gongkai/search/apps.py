@@ -8,7 +8,14 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from gongkai.core.pagecache import register_internal_model
+
         from . import signals  # noqa: F401
+        from .models import SearchEntry, SearchState
+
+        # Index rows change in bulk; the services purge cached pages themselves.
+        register_internal_model(SearchEntry)
+        register_internal_model(SearchState)
         from .registry import autodiscover
 
         autodiscover()

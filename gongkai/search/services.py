@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gongkai.core import pagecache
+
 from .backends import get_backend
 from .models import SearchEntry, SearchState
 from .registry import Searchable, SearchDocument, searchables
@@ -76,6 +78,8 @@ def refresh(searchable: Searchable, object_id) -> bool:
     with transaction.atomic():
         state = SearchState.objects.select_for_update().get_or_create(pk=1)[0]
         _write(searchable, key, doc, state.live_generations())
+        # Cached search pages must not outlive the index they were made from.
+        pagecache.purge()
     return doc is not None
 
 
@@ -168,6 +172,7 @@ def reindex(*, progress: Callable[[int], None] | None = None) -> dict:
         state.building = None
         state.rebuilt_at = timezone.now()
         state.save()
+        pagecache.purge()
     _drop_generations(backend, exclude=[building])
     if hasattr(backend, "optimize"):
         backend.optimize()
@@ -190,3 +195,4 @@ def clear() -> None:
         get_backend().clear()
         SearchEntry.objects.all().delete()
         SearchState.objects.update_or_create(pk=1, defaults={"current": 1, "building": None})
+        pagecache.purge()

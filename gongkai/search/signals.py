@@ -83,8 +83,16 @@ def connect(searchable: Searchable) -> None:
         return handler
 
     uid = f"search:{searchable.kind}"
-    post_save.connect(on_change, weak=False, dispatch_uid=f"{uid}:save")
-    post_delete.connect(on_change, weak=False, dispatch_uid=f"{uid}:delete")
+    # Model by model (the registered model and its subclasses), never for every
+    # sender: a post_delete receiver on a model costs it Django's fast bulk delete.
+    for concrete in _with_subclasses(model):
+        label = concrete._meta.label_lower
+        post_save.connect(
+            on_change, sender=concrete, weak=False, dispatch_uid=f"{uid}:save:{label}"
+        )
+        post_delete.connect(
+            on_change, sender=concrete, weak=False, dispatch_uid=f"{uid}:delete:{label}"
+        )
     if issubclass(model, Page):
         page_published.connect(on_change, weak=False, dispatch_uid=f"{uid}:published")
         page_unpublished.connect(on_change, weak=False, dispatch_uid=f"{uid}:unpublished")
@@ -95,3 +103,9 @@ def connect(searchable: Searchable) -> None:
         post_delete.connect(
             handler, sender=dependency, weak=False, dispatch_uid=f"{uid}:depdel{index}"
         )
+
+
+def _with_subclasses(model: type) -> list[type]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, model)]

@@ -257,3 +257,23 @@ def test_changes_during_a_rebuild_reach_the_new_generation(
 
     services.reindex(progress=progress)
     assert titles("惠及") == []
+
+
+def test_indexing_purges_cached_pages(site, django_capture_on_commit_callbacks):
+    from gongkai.core import pagecache
+
+    before = pagecache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refresh_object(site["pension"])
+    assert pagecache.current_generation() != before
+
+
+def test_search_listens_to_its_own_models_only():
+    """No delete listener on unrelated models: they keep Django's fast bulk delete."""
+    from django.contrib.sessions.models import Session
+    from django.db.models.signals import post_delete
+
+    from gongkai.catalog.models import CatalogRecord
+
+    assert not post_delete.has_listeners(Session)
+    assert post_delete.has_listeners(CatalogRecord)
