@@ -25,3 +25,10 @@ class ReviewConfig(AppConfig):
         roles.grant_page(roles.LEADER, "publish_page")
         roles.grant(roles.SITE_ADMIN, "review.view_reviewrecord")
         register_publication_guard("review", review_publication_guard)
+
+        from gongkai.core.periodic import register_periodic
+
+        from .tasks import publish_scheduled
+
+        # "Publish at a scheduled time" happens within a minute of that time.
+        register_periodic("review.publish_scheduled", 60, publish_scheduled)

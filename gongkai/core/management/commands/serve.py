@@ -1,7 +1,7 @@
-"""Serve the site with gunicorn and run the background worker, as one command.
+"""Serve the site with gunicorn, the background worker and the periodic-job clock, as one command.
 
-Ctrl-C (SIGINT) or SIGTERM stops both; if either dies, the other is stopped
-and the command exits non-zero.
+Ctrl-C (SIGINT) or SIGTERM stops all three; if one dies, the others are
+stopped and the command exits non-zero.
 """
 
 import os
@@ -17,7 +17,10 @@ from .check_port import port_is_free
 
 
 class Command(BaseCommand):
-    help = "Serve on 127.0.0.1:PORT with gunicorn plus the django-tasks database worker."
+    help = (
+        "Serve on 127.0.0.1:PORT with gunicorn plus the django-tasks database worker "
+        "and the periodic-job clock."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=settings.PORT)
@@ -72,9 +75,11 @@ class Command(BaseCommand):
             "1",
             "--no-reload",
         ]
+        periodic = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "periodic"]
         procs = {
             "web": subprocess.Popen(web, env=env, start_new_session=True),
             "worker": subprocess.Popen(worker, env=env, start_new_session=True),
+            "periodic": subprocess.Popen(periodic, env=env, start_new_session=True),
         }
         stopping = False
 
