@@ -84,15 +84,18 @@ def _facet_groups(params: SearchParams, results: SearchResults) -> list[FacetGro
 
 
 def _section_title(section_id: int) -> str:
-    title = Page.objects.filter(pk=section_id).values_list("title", flat=True).first()
-    return title or str(section_id)
+    """The column's title; an id that is not a live public page shows as the number only."""
+    pages = Page.objects.live().public().filter(pk=section_id)
+    return pages.values_list("title", flat=True).first() or str(section_id)
 
 
 def _active_filters(params: SearchParams) -> list[ActiveFilter]:
     active = []
     if params.kind:
         label = kind_labels().get(params.kind, params.kind)
-        active.append(ActiveFilter(f"{FACET_TITLES['kind']}：{label}", params.querystring(kind=None)))
+        active.append(
+            ActiveFilter(f"{FACET_TITLES['kind']}：{label}", params.querystring(kind=None))
+        )
     if params.section is not None:
         active.append(
             ActiveFilter(
@@ -117,7 +120,9 @@ def _active_filters(params: SearchParams) -> list[ActiveFilter]:
         else:
             years = _("%(start)s to %(end)s") % {"start": start, "end": end}
         active.append(
-            ActiveFilter(f"{FACET_TITLES['year']}：{years}", params.querystring(year_from=None, year_to=None))
+            ActiveFilter(
+                f"{FACET_TITLES['year']}：{years}", params.querystring(year_from=None, year_to=None)
+            )
         )
     return active
 

@@ -268,6 +268,13 @@ def test_column_pages_offer_a_search_within_them(client, cat):
     assert hit_titles(found) == [SUBSIDY]
 
 
+def test_filters_never_show_the_title_of_an_unpublished_page(client, cat):
+    draft = cat.hidden["draft"]
+    html = get(client, {"q": "养老保险", "section": str(draft.pk)})
+    assert draft.title not in html
+    assert f"栏目：{draft.pk}" in html
+
+
 def test_search_within_accepts_only_live_public_pages(client, cat, world):
     draft = record(cat.employment, title="草稿页", publish=False, department=world.employment)
     for junk in ("abc", "-1", "0", "99999999", str(draft.pk), "1", "1e3", "%00"):
