@@ -83,6 +83,15 @@ def test_drafters_search_their_column_too(draft, world):
     assert TITLE in page_search(client, "城乡")
 
 
+@pytest.mark.parametrize("ordering", ["", "title", "-latest_revision_created_at"])
+def test_explorer_searches_within_a_column_in_any_order(draft, editor, ordering):
+    url = f"/admin/pages/{draft.get_parent().pk}/"
+    response = editor.get(url, {"q": "缴费档次", "ordering": ordering})
+    assert response.status_code == 200
+    assert TITLE in response.content.decode()
+    assert TITLE not in editor.get(url, {"q": "缴费期限", "ordering": ordering}).content.decode()
+
+
 def test_page_chooser_completes_a_chinese_prefix(draft, editor):
     response = editor.get("/admin/choose-page/search/", {"q": "城乡居"})
     assert response.status_code == 200
