@@ -121,9 +121,14 @@ def reindex(*, progress: Callable[[int], None] | None = None) -> dict:
 
     Searches keep using the current generation until the switch, which is one
     short transaction; objects changed meanwhile are written to both generations
-    by `refresh`. Returns counts.
+    by `refresh`. Returns counts. After a change of the term rules (`TERMS_VERSION`)
+    the old index cannot be kept alongside, and the rebuild starts from nothing.
     """
     backend = get_backend()
+    if SearchEntry.objects.exclude(terms_version=TERMS_VERSION).exists():
+        # Built under other term rules: its index rows cannot be removed one by one,
+        # so start from nothing (search finds nothing until the rebuild is done).
+        clear()
     with transaction.atomic():
         state = SearchState.objects.select_for_update().get_or_create(pk=1)[0]
         building = max(state.current, state.building or 0) + 1

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 # Han (BMP blocks, compatibility ideographs, supplementary planes) and kana.
 CJK_RANGES = (
+    "\u3007"  # 〇, as in 二〇二六年
     "\u3040-\u30ff"  # hiragana, katakana
     "\u3400-\u4dbf"  # extension A
     "\u4e00-\u9fff"  # unified ideographs
@@ -48,7 +49,7 @@ _RUN = re.compile(rf"(?P<cjk>[{CJK_RANGES}]+)|(?P<word>(?:(?![{CJK_RANGES}])[^\W
 _CJK_CHAR = re.compile(rf"[{CJK_RANGES}]")
 
 # Bump when `terms` changes: the index must then be rebuilt (`manage.py reindex`).
-TERMS_VERSION = 1
+TERMS_VERSION = 2
 
 # A query longer than this is cut: nobody types more, and it bounds the work.
 MAX_QUERY_CHARS = 200

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.db import connection
 
 from ..models import SearchEntry
-from ..text import ParsedQuery, Phrase, index_text
+from ..text import TERMS_VERSION, ParsedQuery, Phrase, index_text
 from .base import BODY_WEIGHT, ENTRY_TABLE, NUMBER_WEIGHT, TITLE_WEIGHT, Match, SearchBackend
 
 FTS_TABLE = "search_fts"
@@ -53,7 +53,12 @@ class SQLiteBackend(SearchBackend):
             )
 
     def remove(self, entries: Sequence[SearchEntry]) -> None:
-        rows = [(entry.pk, *entry_columns(entry)) for entry in entries]
+        # Telling FTS5 terms it did not index for a row would corrupt its counts; an
+        # entry indexed under other term rules leaves its postings behind instead.
+        # They point at a row id that no longer exists (SQLite never reuses them
+        # here), so every query's join drops them, until `reindex` clears them.
+        current = [entry for entry in entries if entry.terms_version == TERMS_VERSION]
+        rows = [(entry.pk, *entry_columns(entry)) for entry in current]
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, number, body) "

@@ -280,3 +280,14 @@ def test_search_listens_to_its_own_models_only():
 
     assert not post_delete.has_listeners(Session)
     assert post_delete.has_listeners(CatalogRecord)
+
+
+def test_a_change_of_term_rules_is_rebuilt_from_nothing(site):
+    SearchEntry.objects.update(terms_version=0)  # as if indexed by an older release
+    result = services.reindex()
+    assert result["indexed"] == 4
+    assert set(SearchEntry.objects.values_list("terms_version", flat=True)) == {
+        services.TERMS_VERSION
+    }
+    assert titles("居民基本养") == [PENSION]
+    assert titles("补贴", year_from=2020) == ["2025年第4季度就业创业补贴发放情况公示"]

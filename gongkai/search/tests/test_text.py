@@ -74,3 +74,8 @@ def test_every_cjk_substring_of_real_text_is_found_and_nothing_else():
             word = "".join(rng.sample(source, k=min(3, len(source))))
             assert phrase_found(word, text) == (word in text), word
     assert checked == 480
+
+
+def test_ling_is_a_chinese_character():
+    assert terms("二〇二六年") == ["二〇", "〇二", "二六", "六年", "年"]
+    assert parse_query("〇二六").phrases[0].terms == ("〇二", "二六")
