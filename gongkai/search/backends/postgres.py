@@ -25,7 +25,7 @@ backend and a substring scan find.
 
 Counts and facets are exact, which costs what GIN cannot answer alone: a phrase
 of two or more terms needs positions, read from the TOASTed tsvector of every
-candidate row (about 20 µs an entry). A one-term word (any two-character word)
+candidate row (8–20 µs an entry, by cache). A one-term word (any two-character word)
 is answered by the index alone. `_matched` reads the matches once per search and
 hands them from the facet (or count) query to the ranking.
 
@@ -328,7 +328,7 @@ class PostgresBackend(SearchBackend):
         Words may match different rows of an entry (title and body, two windows),
         so each word is looked up on its own. GIN finds the rows having all of a
         word's terms without reading them; only a phrase needs positions, read
-        from each candidate row (about 20 µs an entry, as its TOASTed tsvector
+        from each candidate row (8–20 µs an entry, as its TOASTed tsvector
         is fetched whole). A single word is one bitmap scan rechecking its
         candidates. With several, GIN first narrows to the entries having every
         word's terms (INTERSECT: each scan runs once, whatever the planner
