@@ -17,14 +17,36 @@ from django.utils.safestring import SafeString, mark_safe
 from .text import ParsedQuery, runs
 
 SNIPPET_CHARS = 120
+MAX_SCAN_CHARS = 200_000
 LEAD_CHARS = 24
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+class _FoldTable(dict):
+    """str.translate table: each character to its NFKC case-folded form, filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(code)).casefold()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int] | None]:
+    """`text` normalised as the index normalises it, and a map back to `text`.
+
+    The map is None when every character normalises to exactly one character
+    (nearly always: full-width punctuation and digits map one to one), so that
+    offsets are the same in both; otherwise it is built character by character.
+    """
+    normalised = text.translate(_FOLD)
+    if len(normalised) == len(text):
+        return normalised, None
     out: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
-        folded = char.lower() if char.isascii() else unicodedata.normalize("NFKC", char).casefold()
+        folded = _FOLD[ord(char)]
         out.append(folded)
         positions.extend([index] * len(folded))
     return "".join(out), positions
@@ -45,17 +67,21 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
 
 
 def spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Where the words occur in `text`: (start, end) offsets into the original."""
+    """Where the words occur in `text`: (start, end) offsets into the original.
+
+    Only the first MAX_SCAN_CHARS characters are looked at.
+    """
     pattern = _pattern(tuple(words))
     if pattern is None or not text:
         return []
-    normalised, positions = _normalised_with_map(text)
+    normalised, positions = _normalised_with_map(text[:MAX_SCAN_CHARS])
     found = []
     for match in pattern.finditer(normalised):
         if match.end() > match.start():
-            start = positions[match.start()]
-            end = positions[match.end() - 1] + 1
-            found.append((start, end))
+            if positions is None:
+                found.append((match.start(), match.end()))
+            else:
+                found.append((positions[match.start()], positions[match.end() - 1] + 1))
     return found
 
 
@@ -78,20 +104,28 @@ def highlight(text: str, parsed: ParsedQuery) -> SafeString:
     return mark_safe(_render(text, spans(text, parsed.words), 0, len(text)))
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def snippet(text: str, parsed: ParsedQuery, *, length: int = SNIPPET_CHARS) -> SafeString:
+def snippet(
+    text: str,
+    parsed: ParsedQuery,
+    *,
+    length: int = SNIPPET_CHARS,
+    found: list[tuple[int, int]] | None = None,
+) -> SafeString:
     """A window of `text` where most of the query's words occur, marked.
 
     Falls back to the text's beginning when no word occurs in it (the match was
-    in the title or the metadata).
+    in the title or the metadata). `found` are the spans of `text` if the caller
+    has them already (then `text` must be squashed: see `squash`).
     """
-    text = _squash(text)
+    if found is None:
+        text = squash(text)
+        found = spans(text, parsed.words)
     if not text:
         return mark_safe("")
-    found = spans(text, parsed.words)
     if not found:
         end = min(len(text), length)
         return mark_safe(escape(text[:end]) + ("…" if end < len(text) else ""))

@@ -12,7 +12,7 @@ from gongkai.core.docnumber import DocNumberError, normalise_doc_number
 
 from .backends import get_backend
 from .backends.base import FACET_FIELDS, Filters
-from .highlight import highlight, snippet, spans
+from .highlight import MAX_SCAN_CHARS, highlight, snippet, spans, squash
 from .models import SearchEntry, SearchState
 from .registry import kind_labels
 from .services import title_key
@@ -157,16 +157,22 @@ def search(
         entry = entries.get(entry_id)
         if entry is None:  # dropped between the two queries
             continue
-        # Cut the snippet where the words are: the body, else the summary.
-        text = next(
-            (t for t in (entry.body, entry.summary) if t and spans(t, parsed.words)),
-            entry.summary or entry.body,
-        )
+        # Cut the snippet where the words are: the body, else the summary, else the
+        # summary's (or body's) beginning.
+        text, found = "", []
+        for candidate in (entry.body, entry.summary):
+            candidate = squash(candidate[:MAX_SCAN_CHARS])
+            found = spans(candidate, parsed.words) if candidate else []
+            if found:
+                text = candidate
+                break
+        if not found:
+            text = squash((entry.summary or entry.body)[:MAX_SCAN_CHARS])
         results.hits.append(
             Hit(
                 entry=entry,
                 title=highlight(entry.title, parsed),
-                snippet=snippet(text, parsed),
+                snippet=snippet(text, parsed, found=found),
                 kind_label=str(labels.get(entry.kind, entry.kind)),
             )
         )

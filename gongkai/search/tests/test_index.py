@@ -259,7 +259,7 @@ def test_changes_during_a_rebuild_reach_the_new_generation(
     assert titles("惠及") == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_indexing_purges_cached_pages(world):
     """Committed for real: the purge runs after the index write commits."""
     from gongkai.core import pagecache
