@@ -771,6 +771,24 @@ def _measure_backend(
     raise Skipped(f"unknown backend {name!r}")
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and any uncommitted change to the search app (a shared working
+    tree can change under a long run: such numbers belong to no commit)."""
+    root = Path(__file__).resolve().parents[2]
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "gongkai/search")
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted": changed.splitlines()}
+
+
 def run(
     *,
     count: int = DOCS,
@@ -792,6 +810,7 @@ def run(
         "mean_characters": round(chars / count) if count else 0,
         "with_doc_number": sum(1 for d in docs if d["doc_number"]),
         "corpus_seconds": round(corpus_seconds, 2),
+        "code": code_version(),
         "queries": [q for q, _c in bench_corpus.QUERIES],
         "targets": {
             "p95_ms": TARGET_P95_MS,
@@ -831,7 +850,14 @@ def table(report: dict[str, Any]) -> list[str]:
     """The printed summary: one column per backend, targets on the right."""
     names = list(report["backends"])
     results = report["backends"]
+    code = report.get("code") or {}
     lines = [
+        f"{NAME}: commit {(code.get('commit') or 'unknown')[:12]}"
+        + (
+            f" with uncommitted changes: {', '.join(code['uncommitted'])}"
+            if code.get("uncommitted")
+            else ""
+        ),
         f"{NAME}: {report['documents']:,} documents, {report['characters'] / 1e6:,.1f} M "
         f"characters (mean {report['mean_characters']:,}), {report['with_doc_number']:,} with a "
         f"文号, seed {report['seed']}; {len(report['queries'])} queries",
