@@ -70,27 +70,32 @@ def exact_doc_number(query: str) -> str:
 
 
 def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
+    """Facet values with counts, from rows of ``(*FACET_FIELDS, count)``."""
     columns = {name: index for index, name in enumerate(FACET_FIELDS)}
     kinds = kind_labels()
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+    sections: Counter = Counter()
+    for row in rows:
+        count = row[-1]
+        for name, index in columns.items():
+            if row[index] not in (None, ""):
+                counters[name][row[index]] += count
+        if row[columns["section_id"]]:
+            sections[(row[columns["section_id"]], row[columns["section"]])] += count
+
     facets: dict[str, list[FacetValue]] = {}
-
-    counted = Counter(row[columns["kind"]] for row in rows)
-    facets["kind"] = [FacetValue(k, str(kinds.get(k, k)), n) for k, n in counted.most_common()]
-
-    sections = Counter(
-        (row[columns["section_id"]], row[columns["section"]])
-        for row in rows
-        if row[columns["section_id"]]
-    )
+    facets["kind"] = [
+        FacetValue(k, str(kinds.get(k, k)), n) for k, n in counters["kind"].most_common()
+    ]
     facets["section"] = [
         FacetValue(str(section_id), label, n)
         for (section_id, label), n in sorted(sections.items(), key=lambda item: -item[1])
     ]
     for name in ("topic", "department", "validity"):
-        counted = Counter(row[columns[name]] for row in rows if row[columns[name]])
-        facets[name] = [FacetValue(v, v, n) for v, n in counted.most_common()]
-    years = Counter(row[columns["year"]] for row in rows if row[columns["year"]])
-    facets["year"] = [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)]
+        facets[name] = [FacetValue(v, v, n) for v, n in counters[name].most_common()]
+    facets["year"] = [
+        FacetValue(str(y), str(y), n) for y, n in sorted(counters["year"].items(), reverse=True)
+    ]
     return facets
 
 
@@ -134,8 +139,8 @@ def search(
         return results
     backend = get_backend()
     if facets:
-        rows = backend.facet_rows(parsed, filters)
-        results.total = len(rows)
+        rows = backend.facet_counts(parsed, filters)
+        results.total = sum(row[-1] for row in rows)
         results.facets = _facets(rows)
     else:
         results.total = backend.count(parsed, filters)

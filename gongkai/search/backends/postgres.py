@@ -375,8 +375,10 @@ class PostgresBackend(SearchBackend):
     def count(self, parsed: ParsedQuery, filters: Filters) -> int:
         return len(self._matched(parsed, filters))
 
-    def facet_rows(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
-        return [row[FACETS_FROM:] for row in self._matched(parsed, filters)]
+    def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
+        # The matches are read anyway (ranking uses them): group them here.
+        counted = Counter(row[FACETS_FROM:] for row in self._matched(parsed, filters))
+        return [(*values, count) for values, count in counted.items()]
 
     def _scores(self, ids: Iterable[int], parsed: ParsedQuery) -> dict[int, float]:
         """ts_rank of the title and 文号, plus that of the best body window.
