@@ -240,6 +240,11 @@ SEARCH_RATE_LIMIT = config(
     cast=int,
     help="Searches per minute one client address may run (search page and API together; an IPv6 client counts by its /64); past it they get 429 with `Retry-After`. 0 turns the limit off.",
 )
+SEARCH_BACKEND = config(
+    "SEARCH_BACKEND",
+    "auto",
+    help="Full-text engine of the public search: `auto` follows the database (FTS5 on SQLite, tsvector on PostgreSQL); `sqlite`, `postgresql` or a dotted path to a backend class.",
+)
 
 OTP_TOTP_ISSUER = "gongkai"
 OTP_REQUIRED_ROLES = config(
