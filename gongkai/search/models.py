@@ -22,9 +22,6 @@ class SearchEntry(models.Model):
     title = models.CharField(_("title"), max_length=500)
     title_key = models.CharField(max_length=500, db_index=True)  # normalised, no spaces
     doc_number = models.CharField(_("document number"), max_length=100, blank=True, db_index=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    extra = models.TextField(blank=True)  # indexed, never shown (keywords, 索引号...)
     url = models.CharField(max_length=500)
     date = models.DateField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
@@ -36,6 +33,11 @@ class SearchEntry(models.Model):
     validity = models.CharField(max_length=20, blank=True)
     terms_version = models.PositiveSmallIntegerField(default=1)
     indexed_at = models.DateTimeField(auto_now=True)
+    # The long texts last (see migration 0004): a query that filters, counts or sorts
+    # reads the short columns without touching them.
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    extra = models.TextField(blank=True)  # indexed, never shown (keywords, 索引号...)
 
     class Meta:
         verbose_name = _("search entry")

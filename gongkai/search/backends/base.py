@@ -44,6 +44,19 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
 
+    def is_plain(self) -> bool:
+        """Nothing narrows the results but the generation."""
+        return not (
+            self.kind
+            or self.column_path
+            or self.section_id is not None
+            or self.topic
+            or self.department
+            or self.validity
+            or self.year_from is not None
+            or self.year_to is not None
+        )
+
     def sql(self) -> tuple[str, list]:
         clauses = ["e.generation = %s"]
         params: list = [self.generation]

@@ -16,9 +16,19 @@ from django.db import connection
 
 from ..models import SearchEntry
 from ..text import TERMS_VERSION, ParsedQuery, Phrase, index_text
-from .base import BODY_WEIGHT, ENTRY_TABLE, NUMBER_WEIGHT, TITLE_WEIGHT, Match, SearchBackend
+from .base import (
+    BODY_WEIGHT,
+    ENTRY_TABLE,
+    NUMBER_WEIGHT,
+    TITLE_WEIGHT,
+    Filters,
+    Match,
+    SearchBackend,
+)
 
 FTS_TABLE = "search_fts"
+# How many of FTS5's best-scored matches are joined to their entries and ranked.
+RANK_CANDIDATES = 1000
 CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "title, number, body, content='', detail=full, "
@@ -94,6 +104,86 @@ class SQLiteBackend(SearchBackend):
         )
         return [row[0] for row in rows]
 
+    def count(self, parsed: ParsedQuery, filters: Filters) -> int:
+        if filters.is_plain() and _single_generation():
+            # Nothing to filter: FTS5 counts its matches without touching the rows.
+            return self._run(
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [fts_query(parsed)],
+            )[0][0]
+        return super().count(parsed, filters)
+
+    def ranked_ids(
+        self,
+        parsed: ParsedQuery,
+        filters: Filters,
+        *,
+        limit: int,
+        offset: int = 0,
+        doc_number: str = "",
+        title_key: str = "",
+        by_date: bool = False,
+    ) -> list[int]:
+        """Rank a capped candidate set: FTS5's best-scored matches, then the filters.
+
+        FTS5 scores every match in C without reading the entries; only the best
+        RANK_CANDIDATES are joined to their entries for the filters and the
+        tie-break. Exact 文号/title matches are found by their indexes and put
+        first. When the filters leave too few candidates for the page asked for,
+        or by date, every match is ranked (base.py).
+        """
+        full = super().ranked_ids
+        kwargs = {"limit": limit, "offset": offset, "doc_number": doc_number}
+        kwargs.update(title_key=title_key, by_date=by_date)
+        if by_date or offset + limit > RANK_CANDIDATES // 2:
+            return full(parsed, filters, **kwargs)
+        query = fts_query(parsed)
+        where, params = filters.sql()
+        pinned: list[int] = []
+        if doc_number or title_key:
+            # Never compare with an empty value: most entries have no 文号.
+            number, title = doc_number or "\x00", title_key or "\x00"
+            rows = self._run(
+                f"SELECT e.id, e.doc_number = %s, e.title_key = %s FROM {ENTRY_TABLE} e "
+                f"WHERE (e.doc_number = %s OR e.title_key = %s) AND {where}",
+                [number, title, number, title, *params],
+            )
+            if rows:  # by their indexes; now keep those the query matches
+                ids = [row[0] for row in rows]
+                marks = ", ".join(["%s"] * len(ids))
+                matching = self._run(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                    f"AND rowid IN ({marks})",
+                    [query, *ids],
+                )
+                keep = {row[0] for row in matching}
+                rows = [row for row in rows if row[0] in keep]
+            rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+            pinned = [row[0] for row in rows]
+        rows = self._run(
+            f"SELECT top.id FROM (SELECT rowid AS id, {self._bm25()} AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score LIMIT %s) top "
+            f"JOIN {ENTRY_TABLE} e ON e.id = top.id WHERE {where} "
+            "ORDER BY top.score, e.date DESC, e.id DESC",
+            [query, RANK_CANDIDATES, *params],
+        )
+        pinned_set = set(pinned)
+        ranked = pinned + [row[0] for row in rows if row[0] not in pinned_set]
+        if len(ranked) < offset + limit:
+            # Short of the page: complete only if the candidates were every match.
+            capped = self._run(
+                f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
+                [query, RANK_CANDIDATES + 1],
+            )[0][0]
+            if capped > RANK_CANDIDATES:
+                return full(parsed, filters, **kwargs)
+        return ranked[offset : offset + limit]
+
+    @staticmethod
+    def _bm25() -> str:
+        return f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {NUMBER_WEIGHT}, {BODY_WEIGHT})"
+
     def match(self, parsed: ParsedQuery) -> Match:
         return Match(
             join=f"JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = e.id",
@@ -102,3 +192,11 @@ class SQLiteBackend(SearchBackend):
             # bm25 is lower-is-better; negate so that higher is better everywhere.
             score=f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, {NUMBER_WEIGHT}, {BODY_WEIGHT})",
         )
+
+
+def _single_generation() -> bool:
+    """No rebuild under way, so every index row belongs to the current generation."""
+    from ..models import SearchState
+
+    state = SearchState.objects.filter(pk=1).values_list("building", flat=True).first()
+    return state is None

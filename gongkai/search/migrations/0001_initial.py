@@ -34,9 +34,6 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=500, verbose_name='title')),
                 ('title_key', models.CharField(db_index=True, max_length=500)),
                 ('doc_number', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='document number')),
-                ('summary', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True)),
-                ('extra', models.TextField(blank=True)),
                 ('url', models.CharField(max_length=500)),
                 ('date', models.DateField(blank=True, null=True)),
                 ('year', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True)),
@@ -48,6 +45,11 @@ class Migration(migrations.Migration):
                 ('validity', models.CharField(blank=True, max_length=20)),
                 ('terms_version', models.PositiveSmallIntegerField(default=1)),
                 ('indexed_at', models.DateTimeField(auto_now=True)),
+                # The long texts last: SQLite stores a row's columns in this order,
+                # and a column after them would be read through overflow pages.
+                ('summary', models.TextField(blank=True)),
+                ('body', models.TextField(blank=True)),
+                ('extra', models.TextField(blank=True)),
             ],
             options={
                 'verbose_name': 'search entry',
