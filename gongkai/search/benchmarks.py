@@ -471,7 +471,7 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
             "rank": lambda p=parsed, f=filters, q=query: backend.ranked_ids(
                 p, f, limit=PER_PAGE, doc_number=exact_doc_number(q), title_key=title_key(q)
             ),
-            "facet_rows": lambda p=parsed, f=filters: backend.facet_rows(p, f),
+            "facet_rows": lambda p=parsed, f=filters: backend.facet_counts(p, f),
             "fetch_snippets": lambda p=parsed, ids=page: _fetch_and_cut(ids, p),
         }
         part_ms: dict[str, float] = {}
