@@ -89,6 +89,12 @@ class Match:
     params: list = field(default_factory=list)
     score: str = "0"  # higher is better
     score_params: list = field(default_factory=list)
+    # The FROM clause; by default the entries joined to `join`. A backend may put
+    # its index first to fix the join order.
+    source: str = ""
+
+    def from_clause(self) -> str:
+        return self.source or f"{ENTRY_TABLE} e {self.join}"
 
 
 class SearchBackend:
@@ -127,7 +133,7 @@ class SearchBackend:
     def count(self, parsed: ParsedQuery, filters: Filters) -> int:
         m = self.match(parsed)
         where, params = filters.sql()
-        sql = f"SELECT count(*) FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where}"
+        sql = f"SELECT count(*) FROM {m.from_clause()} WHERE {m.where} AND {where}"
         return self._run(sql, m.params + params)[0][0]
 
     def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
@@ -140,7 +146,7 @@ class SearchBackend:
         where, params = filters.sql()
         columns = ", ".join(f"e.{name}" for name in FACET_FIELDS)
         sql = (
-            f"SELECT {columns}, count(*) FROM {ENTRY_TABLE} e {m.join} "
+            f"SELECT {columns}, count(*) FROM {m.from_clause()} "
             f"WHERE {m.where} AND {where} GROUP BY {columns}"
         )
         return self._run(sql, m.params + params)
@@ -170,7 +176,7 @@ class SearchBackend:
             order = f"{pins}, {m.score} DESC, e.date DESC, e.id DESC"
             order_params = [doc_number or "\x00", title_key or "\x00", *m.score_params]
         sql = (
-            f"SELECT e.id FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where} "
+            f"SELECT e.id FROM {m.from_clause()} WHERE {m.where} AND {where} "
             f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         rows = self._run(sql, m.params + params + order_params + [limit, offset])

@@ -83,6 +83,8 @@ class SQLiteBackend(SearchBackend):
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            # Planner statistics for the entries (a rebuilt table has none).
+            cursor.execute(f"ANALYZE {ENTRY_TABLE}")
 
     def size_bytes(self) -> int | None:
         try:
@@ -97,7 +99,8 @@ class SQLiteBackend(SearchBackend):
             return []
         query = "title : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
         rows = self._run(
-            f"SELECT e.title FROM {ENTRY_TABLE} e JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = e.id "
+            f"SELECT e.title FROM {FTS_TABLE} CROSS JOIN {ENTRY_TABLE} e "
+            f"ON e.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND e.generation = %s "
             f"ORDER BY bm25({FTS_TABLE}) LIMIT %s",
             [query, generation, limit],
@@ -187,6 +190,9 @@ class SQLiteBackend(SearchBackend):
     def match(self, parsed: ParsedQuery) -> Match:
         return Match(
             join=f"JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = e.id",
+            # CROSS JOIN keeps FTS5 as the outer loop even before ANALYZE has run;
+            # the other way round, every entry would be looked up in FTS5.
+            source=f"{FTS_TABLE} CROSS JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid",
             where=f"{FTS_TABLE} MATCH %s",
             params=[fts_query(parsed)],
             # bm25 is lower-is-better; negate so that higher is better everywhere.
