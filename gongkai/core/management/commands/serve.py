@@ -53,6 +53,10 @@ class Command(BaseCommand):
             "gthread",
             "--timeout",
             "60",
+            # A 500-character Chinese search is ~4.5 kB percent-encoded; the default
+            # 4094-byte request line would refuse it before the site could answer.
+            "--limit-request-line",
+            "8190",
             "--graceful-timeout",
             "5",
             # The control socket lives in ~/.gunicorn and would clash between instances.
