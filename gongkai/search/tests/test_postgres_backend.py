@@ -8,12 +8,14 @@ services as any registered type is, by a test `Searchable`.
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import random
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -23,7 +25,6 @@ from gongkai.search import services
 from gongkai.search.backends import get_backend
 from gongkai.search.backends import postgres as pg
 from gongkai.search.backends.base import Filters
-from gongkai.search.bench_corpus import DATA_DIR
 from gongkai.search.models import SearchEntry
 from gongkai.search.registry import (
     Searchable,
@@ -34,7 +35,8 @@ from gongkai.search.registry import (
 from gongkai.search.selectors import search
 from gongkai.search.text import MAX_QUERY_CHARS, normalise, parse_query, runs, terms
 
-DATA = DATA_DIR / "govcn-policy.jsonl"
+# The repository's own copy of ../shared/data/govcn-policy.jsonl (CI has no ../shared).
+DATA = Path(__file__).resolve().parents[2] / "catalog" / "demo_data" / "govcn-policy.jsonl.gz"
 KIND = "test.pgdoc"
 LONG = 1000  # the synthetic long document (real ones are numbered from 1)
 
@@ -161,7 +163,7 @@ def corpus(db):
 
 def real_docs() -> list[FixtureDoc]:
     docs = []
-    for line in DATA.read_text(encoding="utf-8").splitlines():
+    for line in gzip.decompress(DATA.read_bytes()).decode("utf-8").splitlines():
         item = json.loads(line)
         bracketed = re.search(r"〔(\d{4})〕", item["number"])  # orders (令) carry no year
         year = int(bracketed.group(1)) if bracketed else 2019
