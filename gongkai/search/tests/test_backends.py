@@ -43,6 +43,13 @@ LONG = 1000  # the synthetic long document (real ones are numbered from 1)
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the PostgreSQL backend needs PostgreSQL"
 )
+
+
+# Behaviour every backend must show (run on SQLite by `make test`, on PostgreSQL in CI).
+def any_backend(test):
+    return test
+
+
 needs_data = pytest.mark.skipif(not DATA.exists(), reason=f"{DATA} is missing")
 
 
@@ -291,7 +298,7 @@ OTHER_QUERIES = [
 ]
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_every_substring_and_nothing_else_is_found(corpus):
     docs = real_docs()
@@ -306,7 +313,7 @@ def test_every_substring_and_nothing_else_is_found(corpus):
     assert corpus.ids("国发〔2018〕39号")
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_random_substrings_of_every_length_are_found_exactly(corpus):
     docs = real_docs()
@@ -376,7 +383,7 @@ def test_phrases_across_a_window_boundary_are_found(corpus):
         assert set(corpus.ids(word)) == phrase_scan(docs, word)
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_words_in_different_windows_and_fields_are_anded_per_entry(corpus):
     body = long_body(45_000)
@@ -405,7 +412,7 @@ def test_a_title_match_ranks_above_body_matches(corpus):
     assert ranked[1:] == [2, 3]  # more occurrences, then the newer
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_exact_doc_number_in_any_bracket_form_ranks_first(corpus):
     docs = real_docs()
@@ -428,7 +435,7 @@ def test_exact_doc_number_in_any_bracket_form_ranks_first(corpus):
         assert {900, 901} <= set(ranked), query
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_exact_title_ranks_first(corpus):
     docs = real_docs()
@@ -475,7 +482,7 @@ def test_ranking_bounded_to_candidates_still_pages_through_every_match(corpus, m
     assert dated == sorted(dated, key=lambda d: (d is not None, d or date.min), reverse=True)
 
 
-@on_postgres
+@any_backend
 @needs_data
 def test_filters_and_facets_are_exact(corpus):
     docs = real_docs()
