@@ -319,13 +319,13 @@ def _scan(words: list[str]) -> tuple[float, set[int], bool]:
 
 def _matched_ids(parsed) -> set[int]:
     from .backends import get_backend
-    from .backends.base import ENTRY_TABLE, Filters
+    from .backends.base import Filters
 
     backend = get_backend()
     m = backend.match(parsed)
     where, params = Filters(generation=1).sql()
     rows = backend._run(
-        f"SELECT e.id FROM {ENTRY_TABLE} e {m.join} WHERE {m.where} AND {where}",
+        f"SELECT e.id FROM {m.from_clause()} WHERE {m.where} AND {where}",
         m.params + params,
     )
     return {row[0] for row in rows}
@@ -412,19 +412,16 @@ def _planner_statistics() -> dict[str, Any]:
 
 def _fetch_and_cut(ids: list[int], parsed) -> None:
     """What `selectors.search` does with a page of ids: fetch, highlight the title, cut
-    the snippet (copied from there, to time this part alone)."""
-    from .highlight import highlight, snippet, spans
+    the snippet (the same calls, to time this part alone)."""
+    from .highlight import highlight
     from .models import SearchEntry
+    from .selectors import entry_snippet
 
     entries = SearchEntry.objects.in_bulk(ids)
     for entry_id in ids:
         entry = entries[entry_id]
-        text = next(
-            (t for t in (entry.body, entry.summary) if t and spans(t, parsed.words)),
-            entry.summary or entry.body,
-        )
         highlight(entry.title, parsed)
-        snippet(text, parsed)
+        entry_snippet(entry, parsed)
 
 
 def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:

@@ -100,11 +100,6 @@ def searchables() -> list[Searchable]:
     return list(_registry.values())
 
 
-def searchable(kind: str) -> Searchable | None:
-    autodiscover()
-    return _registry.get(kind)
-
-
 def for_model(model: type[models.Model]) -> list[Searchable]:
     autodiscover()
     return [s for s in _registry.values() if issubclass(model, s.model)]

@@ -118,6 +118,17 @@ def suggest(parsed: ParsedQuery, filters: Filters) -> str:
     return best if best_ratio >= SUGGEST_MIN_RATIO else ""
 
 
+def entry_snippet(entry: SearchEntry, parsed: ParsedQuery) -> SafeString:
+    """Cut the snippet where the words are: the body, else the summary, else the
+    summary's (or body's) beginning."""
+    for candidate in (entry.body, entry.summary):
+        candidate = squash(candidate[:MAX_SCAN_CHARS])
+        found = spans(candidate, parsed.words) if candidate else []
+        if found:
+            return snippet(candidate, parsed, found=found)
+    return snippet(squash((entry.summary or entry.body)[:MAX_SCAN_CHARS]), parsed, found=[])
+
+
 def search(
     query: str,
     *,
@@ -162,22 +173,11 @@ def search(
         entry = entries.get(entry_id)
         if entry is None:  # dropped between the two queries
             continue
-        # Cut the snippet where the words are: the body, else the summary, else the
-        # summary's (or body's) beginning.
-        text, found = "", []
-        for candidate in (entry.body, entry.summary):
-            candidate = squash(candidate[:MAX_SCAN_CHARS])
-            found = spans(candidate, parsed.words) if candidate else []
-            if found:
-                text = candidate
-                break
-        if not found:
-            text = squash((entry.summary or entry.body)[:MAX_SCAN_CHARS])
         results.hits.append(
             Hit(
                 entry=entry,
                 title=highlight(entry.title, parsed),
-                snippet=snippet(text, parsed, found=found),
+                snippet=entry_snippet(entry, parsed),
                 kind_label=str(labels.get(entry.kind, entry.kind)),
             )
         )

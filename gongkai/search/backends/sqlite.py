@@ -189,7 +189,7 @@ class SQLiteBackend(SearchBackend):
 
     def match(self, parsed: ParsedQuery) -> Match:
         return Match(
-            join=f"JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = e.id",
+            join="",
             # CROSS JOIN keeps FTS5 as the outer loop even before ANALYZE has run;
             # the other way round, every entry would be looked up in FTS5.
             source=f"{FTS_TABLE} CROSS JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid",
