@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -64,6 +65,11 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
         return None
     alternatives.sort(key=len, reverse=True)
     return re.compile("|".join(alternatives))
+
+
+def word_pattern(word: str) -> re.Pattern | None:
+    """What finds `word` in normalised text (None for a word without letters or digits)."""
+    return _pattern((word,))
 
 
 def spans(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -131,11 +137,14 @@ def snippet(
         return mark_safe(escape(text[:end]) + ("…" if end < len(text) else ""))
     # Anchor the window a little before a match; prefer the window covering the
     # most distinct words, then the earliest.
+    # `found` is in text order: the spans within a window are a slice of it.
+    starts = [s for s, _e in found]
     best = (-1, 0)
     for anchor_start, _anchor_end in found[:50]:
         start = max(0, anchor_start - LEAD_CHARS)
         end = start + length
-        covered = {text[s:e].casefold() for s, e in found if s >= start and e <= end}
+        window = found[bisect_left(starts, start) : bisect_left(starts, end)]
+        covered = {text[s:e].casefold() for s, e in window if e <= end}
         if len(covered) > best[0]:
             best = (len(covered), start)
     start = best[1]
