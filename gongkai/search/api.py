@@ -122,6 +122,10 @@ class FacetsOut(Schema):
 class SearchOut(Schema):
     query: str
     total: int = Field(description=f"number of matches (pages stop at page {MAX_PAGE})")
+    total_exact: bool = Field(
+        description="false when total is an estimate (two significant digits): "
+        "PostgreSQL estimates the matches of very common words from a sample"
+    )
     page: int
     pages: int
     per_page: int
@@ -162,6 +166,7 @@ def _results_out(request: HttpRequest, results: SearchResults) -> dict[str, Any]
     return {
         "query": results.query,
         "total": results.total,
+        "total_exact": results.total_exact,
         "page": results.page,
         "pages": results.pages if results.total else 0,
         "per_page": results.per_page,

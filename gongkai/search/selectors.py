@@ -21,6 +21,8 @@ from .text import ParsedQuery, parse_query
 PER_PAGE = 20
 MAX_PAGE = 50  # deeper pages are not useful and cost ranking work
 SUGGEST_MIN_RATIO = 0.5
+# How much of a body is searched for the snippet before the rest of it.
+SNIPPET_SCAN_CHARS = 8_000
 
 
 @dataclass
@@ -50,6 +52,8 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str = ""
     by_date: bool = False
+    # False when `total` is an estimate (PostgreSQL, for very common words).
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -120,12 +124,22 @@ def suggest(parsed: ParsedQuery, filters: Filters) -> str:
 
 def entry_snippet(entry: SearchEntry, parsed: ParsedQuery) -> SafeString:
     """Cut the snippet where the words are: the body, else the summary, else the
-    summary's (or body's) beginning."""
+    summary's (or body's) beginning.
+
+    A long body is read in two steps: its first SNIPPET_SCAN_CHARS characters,
+    and the rest (up to MAX_SCAN_CHARS) only if they lack one of the words.
+    """
+    wanted = len(set(parsed.words))
     for candidate in (entry.body, entry.summary):
-        candidate = squash(candidate[:MAX_SCAN_CHARS])
-        found = spans(candidate, parsed.words) if candidate else []
+        found: list[tuple[int, int]] = []
+        for limit in (SNIPPET_SCAN_CHARS, MAX_SCAN_CHARS):
+            text = squash(candidate[:limit])
+            found = spans(text, parsed.words) if text else []
+            complete = len(candidate) <= limit
+            if complete or len({text[s:e].casefold() for s, e in found}) >= wanted:
+                break
         if found:
-            return snippet(candidate, parsed, found=found)
+            return snippet(text, parsed, found=found)
     return snippet(squash((entry.summary or entry.body)[:MAX_SCAN_CHARS]), parsed, found=[])
 
 
@@ -166,7 +180,11 @@ def search(
         doc_number=exact_doc_number(query),
         title_key=title_key(query),
         by_date=by_date,
+        total=results.total,
     )
+    known = backend.known_total(parsed, filters)
+    if known is not None:
+        results.total, results.total_exact = known
     entries = SearchEntry.objects.in_bulk(ids)
     labels = kind_labels()
     for entry_id in ids:

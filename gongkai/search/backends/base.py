@@ -136,6 +136,11 @@ class SearchBackend:
         sql = f"SELECT count(*) FROM {m.from_clause()} WHERE {m.where} AND {where}"
         return self._run(sql, m.params + params)[0][0]
 
+    def known_total(self, parsed: ParsedQuery, filters: Filters) -> tuple[int, bool] | None:
+        """After a search's ranking: its number of matches and whether that is exact,
+        if the backend estimated it (None: the count or facets given were exact)."""
+        return None
+
     def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
         """The matches grouped by all of FACET_FIELDS: ``(*FACET_FIELDS, count)`` rows.
 
@@ -161,10 +166,12 @@ class SearchBackend:
         doc_number: str = "",
         title_key: str = "",
         by_date: bool = False,
+        total: int | None = None,
     ) -> list[int]:
         """Entry ids in result order: exact 文号, exact title, relevance, recency.
 
-        With `by_date`, newest first (relevance breaks ties).
+        With `by_date`, newest first (relevance breaks ties). `total` is the number
+        of matches if the caller knows it (a backend may bound its work by it).
         """
         m = self.match(parsed)
         where, params = filters.sql()

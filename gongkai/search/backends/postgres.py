@@ -23,36 +23,48 @@ words are ANDed per entry, not per row, so words in different windows (or one in
 the title, one in the body) still match. This is exactly what the SQLite
 backend and a substring scan find.
 
-Counts and facets are exact, which costs what GIN cannot answer alone: a phrase
-of two or more terms needs positions, read from the TOASTed tsvector of every
-candidate row (8–20 µs an entry, by cache). A one-term word (any two-character word)
-is answered by the index alone. `_matched` reads the matches once per search and
-hands them from the facet (or count) query to the ranking.
+Finding the matches is what costs: GIN answers which rows hold all of a word's
+terms without reading them, but a phrase of two or more terms needs positions,
+read from each candidate's TOASTed tsvector (13–70 µs an entry). The work is
+bounded per search (`_plan`, issue 4):
 
-Ranking is bounded (issue 4): ranking every match of a very common term means
-reading every matching body. Only a capped candidate set is ranked: exact
-文号/title pins, the `HEAD_CANDIDATES` best title and 文号 matches (heads are
-small, so ranking all of them to choose is cheap) and the `NEWEST_CANDIDATES`
-newest matches. They are ordered as on SQLite: pins, then ts_rank (of the head,
-title over 文号, plus the best body window, which weighs less than any title
-match), then date and id. The remaining matches, for a searcher who pages that
-far, follow newest first.
+* **Exact**, when some word is rare (ANALYZE's statistics put it in at most
+  `HEAVY_ROWS` rows): the entries having every term are read with their facets,
+  and if no word is a phrase, or at most `RECHECK_ENTRIES` of them need positions
+  checked, the matches, their count and their facets are exact.
+* **Sampled**, when every word is common, or too many entries would need their
+  positions read: matches are found by walking the entries (or the candidates)
+  newest first until the page and `SAMPLED_CANDIDATES` matches are found, and
+  their number is estimated from `SAMPLE_ENTRIES` entries spread over the table
+  (two significant digits; the page says 约). Facets are then those of the
+  entries having every term: exact when no word is a phrase (any two-character
+  word), an upper bound otherwise. A walk that reaches every entry is exact.
+
+Ranking is bounded too: only a capped candidate set is ranked. Exact: exact
+文号/title pins, the `HEAD_CANDIDATES` best title and 文号 matches and the
+`NEWEST_CANDIDATES` newest matches, ordered as on SQLite: pins, then ts_rank (of
+the head, title over 文号, plus the best body window, which weighs less than any
+title match), then date and id. Sampled: pins, then title (or 文号) matches among
+the newest matches found, then the newest, as SQLite ranks a common word. The
+remaining matches, for a searcher who pages that far, follow newest first.
 
 Index rows go with their entry: `remove` deletes them, and triggers on
 ``search_searchentry`` do the same for any DELETE or TRUNCATE (a foreign key
 would make Django's test flush, a TRUNCATE of the model tables, fail).
-Migration 0003 creates the table, its GIN indexes and the triggers.
+Migration 0003 creates the table, its GIN indexes and the triggers; 0006 the
+entries' newest-first index and fuller term statistics.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from datetime import date
 
 from django.db import connection, transaction
@@ -97,6 +109,27 @@ NEWEST_CANDIDATES = 200
 MAX_TIED = 2000
 # How long the matches read for facets wait for the ranking of the same search.
 HANDOFF_SECONDS = 2.0
+# A query whose every word is in more index rows than this is common: its matches
+# are not all read (25-70 µs an entry for a phrase) but found newest first, and
+# their number estimated from SAMPLE_ENTRIES entries.
+HEAVY_ROWS = 5_000
+SAMPLE_ENTRIES = 300
+# TABLESAMPLE picks pages; ask for this many times the rows needed, as filters drop some.
+SAMPLE_PAGES_FACTOR = 3
+# A sample stops growing for the ranking's sake after this many entries.
+WALK_LOOKS = 1_000
+# Walking every entry finds too few matches for the page by then: common words
+# that seldom meet. Their entries are read instead.
+WALK_GIVE_UP = 5_000
+# How many matches a sampled plan finds at least (the candidates it ranks).
+SAMPLED_CANDIDATES = 50
+# A superset of the matches (every term present) is checked for phrases entry by
+# entry up to this size; beyond, a sample of it, newest first.
+RECHECK_ENTRIES = 1_000
+WALK_BATCH = 100
+MAX_WALK_BATCH = 1600
+# How long the term statistics (pg_stats) are kept by a process.
+STATS_SECONDS = 60.0
 
 
 # --- tsvector and tsquery text ------------------------------------------------------
@@ -219,9 +252,36 @@ def terms_tsquery(p: Phrase) -> str:
 
 
 # --- the backend ----------------------------------------------------------------
-# A matched entry as _matched reads it: id, date, then FACET_FIELDS.
+@dataclass
+class _Plan:
+    """How one search is answered (kept for HANDOFF_SECONDS, for its ranking)."""
+
+    exact: bool  # total is the number of matches (else an estimate)
+    total: int
+    # Matches newest first, ``(id, date, ...)``: all of them if `complete`.
+    newest: list[tuple]
+    complete: bool
+    rows: list[tuple] | None = None  # every match with its facets (an exact plan)
+    candidates: list[tuple] | None = None  # a superset of them, with their facets
+    looked: int = 0  # entries (or candidates) walked so far
+    early: int = 0  # matches among the first WALK_LOOKS of them
+    gave_up: bool = False  # walking every entry found too few matches
+    estimated: bool = False  # total is the estimate (computed once)
+    key: tuple = ()
+    at: float = 0.0
+
+
+# A matched entry as _candidates reads it: id, date, then FACET_FIELDS (a walk: id, date).
 ID, DATE = range(2)
 FACETS_FROM = 2
+
+
+def _significant(value: float, digits: int = 2) -> int:
+    """An estimate rounded to the digits a sample of a few hundred supports."""
+    if value < 100:
+        return round(value)
+    scale = 10 ** (len(str(int(value))) - digits)
+    return int(round(value / scale) * scale)
 
 
 def _newest(row: tuple) -> tuple:
@@ -234,24 +294,31 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self) -> None:
         self._handoff = threading.local()
+        self._stats = threading.local()
 
-    def _run(self, sql: str, params: list) -> list[tuple]:
+    def _run(self, sql: str, params: list, *, bitmap: bool = True) -> list[tuple]:
         # The planner counts only the small heap of search_pgchunk, not the TOASTed
         # tsvectors that a sequential scan must read, and so prefers scanning every
         # row (a second at 20 000 entries) to the GIN index (milliseconds). Searches
         # run with sequential scans off, and JIT off, which their disable cost
-        # would otherwise switch on. SET LOCAL outlives a savepoint: restore.
+        # would otherwise switch on. Without `bitmap`, bitmap scans are off too:
+        # checking a few given entries must look them up by id, not build GIN's
+        # bitmap of every row having a common term. SET LOCAL outlives a
+        # savepoint: restore.
+        names = ("enable_seqscan", "jit", "enable_bitmapscan")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-                "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+                "current_setting('enable_bitmapscan'), set_config('enable_seqscan', 'off', true), "
+                "set_config('jit', 'off', true), set_config('enable_bitmapscan', %s, true)",
+                ["on" if bitmap else "off"],
             )
-            seqscan, jit = cursor.fetchone()[:2]
+            saved = cursor.fetchone()[:3]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
             cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
-                [seqscan, jit],
+                "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names),
+                list(saved),
             )
         return rows
 
@@ -305,7 +372,7 @@ class PostgresBackend(SearchBackend):
         return [row[0] for row in rows]
 
     def match(self, parsed: ParsedQuery) -> Match:
-        """The matches as a fragment of base.py's shared SQL (this backend uses `_matched`)."""
+        """The matches as a fragment of base.py's shared SQL (this backend uses `_plan`)."""
         where = " AND ".join(
             f"e.id IN (SELECT c.entry_id FROM {CHUNK_TABLE} c WHERE c.tsv @@ %s::tsquery)"
             for _p in parsed.phrases
@@ -317,67 +384,275 @@ class PostgresBackend(SearchBackend):
         rows = self._run(
             f"SELECT entry_id FROM {CHUNK_TABLE} WHERE entry_id = ANY(%s) AND tsv @@ %s::tsquery",
             [among, tsquery],
+            bitmap=False,
         )
         return {row[0] for row in rows}
 
-    def _matched(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
-        """``(id, date, *FACET_FIELDS)`` of every entry matching all words and the filters.
+    def _candidates(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
+        """``(id, date, *FACET_FIELDS)`` of the entries having every term of every word.
 
         Newest first (NULL dates last, as SQLite orders ``date DESC``), then by id.
-
-        Words may match different rows of an entry (title and body, two windows),
-        so each word is looked up on its own. GIN finds the rows having all of a
-        word's terms without reading them; only a phrase needs positions, read
-        from each candidate row (8–20 µs an entry, as its TOASTed tsvector
-        is fetched whole). A single word is one bitmap scan rechecking its
-        candidates. With several, GIN first narrows to the entries having every
-        word's terms (INTERSECT: each scan runs once, whatever the planner
-        guesses of bigram frequencies) and passing the filters, and only these
-        have their positions read.
+        GIN answers this without reading a row's positions: these are the matches
+        when every word is one term (any two-character word), and a superset when
+        a word is a phrase, whose positions `_plan` then checks. Words may be in
+        different rows of an entry (title and body, two windows), so each word is
+        looked up on its own and the entries intersected (each scan runs once,
+        whatever the planner guesses of bigram frequencies).
         """
         where, params = filters.sql()
         columns = ", ".join(f"e.{name}" for name in FACET_FIELDS)
-        single = len(parsed.phrases) == 1
         scans = " INTERSECT ".join(
             f"SELECT entry_id FROM {CHUNK_TABLE} WHERE tsv @@ %s::tsquery" for _p in parsed.phrases
         )
-        queries = [tsquery_phrase(p) if single else terms_tsquery(p) for p in parsed.phrases]
-        rows = self._run(
+        # ARRAY(): the entries are looked up by id, not scanned whole and hashed.
+        return self._run(
             f"SELECT e.id, e.date, {columns} FROM {ENTRY_TABLE} e "
-            f"WHERE e.id IN ({scans}) AND {where} ORDER BY e.date DESC NULLS LAST, e.id DESC",
-            [*queries, *params],
+            f"WHERE e.id = ANY(ARRAY({scans})) AND {where} "
+            "ORDER BY e.date DESC NULLS LAST, e.id DESC",
+            [*[terms_tsquery(p) for p in parsed.phrases], *params],
         )
-        if not single:
-            for p in parsed.phrases:
-                if rows and len(p.terms) > 1:
-                    keep = self._entries_with(tsquery_phrase(p), [row[ID] for row in rows])
-                    rows = [row for row in rows if row[ID] in keep]
-        # search() asks for the facets (or the count), then for the ranked page of
-        # the same query: hand the matches over rather than matching twice.
-        self._handoff.__dict__.clear()
-        self._handoff.key = self._key(parsed, filters)
-        self._handoff.rows = rows
-        self._handoff.at = time.monotonic()
-        return rows
+
+    # --- bounding the work (issue 4) --------------------------------------------------
+    def _term_rows(self) -> tuple[dict[str, float], float]:
+        """Estimated index rows of the commonest terms, and the rows of the rarest of them.
+
+        ANALYZE's most common elements of ``tsv`` (what the planner uses too), read
+        at most once every STATS_SECONDS. Empty before the first ANALYZE: every
+        query is then answered exactly, which a young, small index affords.
+        """
+        cached = self._stats.__dict__
+        if cached and time.monotonic() - cached["at"] < STATS_SECONDS:
+            return cached["rows"], cached["floor"]
+        found = self._run(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = s.schemaname) "
+            "WHERE s.tablename = %s AND s.attname = 'tsv' AND s.schemaname = current_schema()",
+            [CHUNK_TABLE],
+        )
+        rows: dict[str, float] = {}
+        floor = 0.0
+        if found and found[0][0]:
+            elems, freqs, total = found[0]
+            total = max(float(total or 0), 0.0)
+            # The frequencies are followed by their minimum, maximum and null share.
+            rows = {term: freq * total for term, freq in zip(elems, freqs, strict=False)}
+            floor = min(rows.values()) if rows else 0.0
+        self._stats.rows, self._stats.floor, self._stats.at = rows, floor, time.monotonic()
+        return rows, floor
+
+    def _word_rows(self, p: Phrase) -> float:
+        """Estimated index rows having every term of a word (its rarest term's rows).
+
+        A term missing from the statistics is rarer than any in them: it counts as
+        their least frequent one, and never as common.
+        """
+        rows, floor = self._term_rows()
+        floor = min(floor, HEAVY_ROWS)
+        estimates = []
+        for index, term in enumerate(p.terms):
+            if p.prefix and index == len(p.terms) - 1:
+                estimates.append(sum(n for t, n in rows.items() if t.startswith(term)) or floor)
+            else:
+                estimates.append(rows.get(term, floor))
+        return min(estimates) if estimates else 0.0
+
+    def _is_heavy(self, parsed: ParsedQuery) -> bool:
+        """Is every word of the query in more than HEAVY_ROWS index rows?
+
+        Then reading every match costs more than the whole search may (a word in
+        most documents, or a phrase of such words), and the matches are sampled,
+        newest first, instead (`_walk`). One rare word keeps the query exact:
+        its few entries bound the work.
+        """
+        return min(self._word_rows(p) for p in parsed.phrases) > HEAVY_ROWS
+
+    def _entry_count(self, filters: Filters) -> int:
+        """Entries passing the filters (the population a sample's share is of); kept
+        STATS_SECONDS by a process, as an estimate needs no more."""
+        key = astuple(filters)
+        counts = self._stats.__dict__.setdefault("entries", {})
+        found = counts.get(key)
+        if found and time.monotonic() - found[1] < STATS_SECONDS:
+            return found[0]
+        where, params = filters.sql()
+        value = self._run(f"SELECT count(*) FROM {ENTRY_TABLE} e WHERE {where}", params)[0][0]
+        if len(counts) > 256:
+            counts.clear()
+        counts[key] = (value, time.monotonic())
+        return value
+
+    def _walk(self, plan: _Plan, parsed: ParsedQuery, filters: Filters, *, want: int) -> None:
+        """Match entries newest first, batch by batch, adding to `plan.newest`.
+
+        The entries walked are `plan.candidates` (those having every term, newest
+        first), whose phrases alone are left to check, or else every entry passing
+        the filters. It stops once `want` matches are found (the page asked for,
+        at least one) and either SAMPLED_CANDIDATES matches are found (for the
+        ranking) or WALK_LOOKS entries were looked at; or when every entry was
+        (the total is then exact; else `_estimate`). Batches are sized by the
+        share matched so far; a later, deeper page resumes the walk where it
+        stopped. Walking every entry gives up (`gave_up`)
+        when WALK_GIVE_UP entries hold fewer matches than the page needs.
+        """
+        where, params = filters.sql()
+        walked = plan.candidates
+        if walked is None:
+            # The rarest word first: fewer entries are left to check for the others.
+            phrases = sorted(parsed.phrases, key=self._word_rows)
+        else:
+            phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+        hits = plan.newest
+        while not plan.complete:
+            if walked is None and plan.looked >= WALK_GIVE_UP and len(hits) < max(want, 1):
+                plan.gave_up = True
+                return
+            done = len(hits) >= max(want, 1)
+            if done and (len(hits) >= SAMPLED_CANDIDATES or plan.looked >= WALK_LOOKS):
+                break
+            target = want if plan.looked >= WALK_LOOKS else max(want, SAMPLED_CANDIDATES)
+            share = max(len(hits), 1) / plan.looked if plan.looked else 1.0
+            batch = math.ceil(max(target - len(hits), 1) / share * 1.2)
+            batch = min(max(batch, WALK_BATCH), MAX_WALK_BATCH)
+            if walked is None:
+                entries = self._run(
+                    f"SELECT e.id, e.date FROM {ENTRY_TABLE} e WHERE {where} "
+                    "ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s",
+                    [*params, batch, plan.looked],
+                )
+            else:
+                entries = walked[plan.looked : plan.looked + batch]
+            plan.looked += len(entries)
+            plan.complete = len(entries) < batch
+            ids = [row[ID] for row in entries]
+            for p in phrases:
+                if not ids:
+                    break
+                keep = self._entries_with(tsquery_phrase(p), ids)
+                ids = [entry_id for entry_id in ids if entry_id in keep]
+            keep = set(ids)
+            for position, row in enumerate(entries, start=plan.looked - len(entries)):
+                if row[ID] in keep:
+                    hits.append(row)
+                    if position < WALK_LOOKS:
+                        plan.early = len(hits)
+        if plan.complete:
+            plan.exact, plan.total = True, len(hits)
+            if walked is not None:
+                plan.rows = hits
+            return
+        if not plan.estimated:
+            plan.total = max(self._estimate(plan, parsed, filters), len(hits))
+            plan.estimated = True
+
+    def _estimate(self, plan: _Plan, parsed: ParsedQuery, filters: Filters) -> int:
+        """The number of matches, from the share of a spread-out sample that matches.
+
+        Not from the walk: the newest entries are no fair sample (a year, say
+        "2019", is rarer in newer documents). The sample is every n-th candidate,
+        or else entries from pages of the table picked at random (TABLESAMPLE,
+        repeatable, so that a search shows the same estimate each time).
+        """
+        if plan.candidates is not None:
+            population = len(plan.candidates)
+            step = max(1, population // SAMPLE_ENTRIES)
+            ids = [row[ID] for row in plan.candidates[::step][:SAMPLE_ENTRIES]]
+            phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+        else:
+            population = self._entry_count(filters)
+            if not population:
+                return 0
+            where, params = filters.sql()
+            percent = min(100.0, 100.0 * SAMPLE_PAGES_FACTOR * SAMPLE_ENTRIES / population)
+            ids = [
+                row[0]
+                for row in self._run(
+                    f"SELECT e.id FROM {ENTRY_TABLE} e TABLESAMPLE SYSTEM (%s) REPEATABLE (0) "
+                    f"WHERE {where} LIMIT %s",
+                    [percent, *params, SAMPLE_ENTRIES],
+                )
+            ]
+            phrases = sorted(parsed.phrases, key=self._word_rows)
+            if len(ids) < SAMPLE_ENTRIES // 3:  # filters left too few: the walk must do
+                return _significant(population * len(plan.newest) / max(plan.looked, 1))
+        sampled = len(ids)
+        for p in phrases:
+            if ids:
+                keep = self._entries_with(tsquery_phrase(p), ids)
+                ids = [entry_id for entry_id in ids if entry_id in keep]
+        return _significant(population * len(ids) / sampled) if sampled else 0
+
+    def _plan(self, parsed: ParsedQuery, filters: Filters, *, want: int = 0) -> _Plan:
+        """How this search is answered: every match (exact), or a newest-first sample.
+
+        * Some word is rare (at most HEAVY_ROWS index rows): the entries having
+          every term of every word are read (GIN alone, with their facets). If no
+          word is a phrase, or at most RECHECK_ENTRIES entries need their
+          positions read, they are checked and the answer is exact; else a sample
+          of them, newest first (`_walk`).
+        * Every word is common: every entry would have to be read; a sample of all
+          entries, newest first.
+
+        Kept for the ranking of the same search, which follows the count or the
+        facets; `want` is how many matches, newest first, the caller needs.
+        """
+        key = self._key(parsed, filters)
+        plan = self._handoff.__dict__.get("plan")
+        fresh = plan is not None and plan.key == key
+        if not (fresh and time.monotonic() - plan.at < HANDOFF_SECONDS):
+            plan = self._new_plan(parsed, filters, sample_all=self._is_heavy(parsed))
+            self._handoff.plan = plan
+        self._walk(plan, parsed, filters, want=want)
+        if plan.gave_up:
+            # Common words that seldom meet: their entries, read whole, are fewer
+            # than walking all would take to find them.
+            plan = self._new_plan(parsed, filters, sample_all=False)
+            self._handoff.plan = plan
+            self._walk(plan, parsed, filters, want=want)
+        return plan
+
+    def _new_plan(self, parsed: ParsedQuery, filters: Filters, *, sample_all: bool) -> _Plan:
+        plan = _Plan(exact=False, total=0, newest=[], complete=False)
+        plan.key, plan.at = self._key(parsed, filters), time.monotonic()
+        if sample_all:
+            return plan
+        rows = self._candidates(parsed, filters)
+        phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+        if phrases and len(rows) > RECHECK_ENTRIES:
+            plan.candidates = rows
+            return plan
+        for p in phrases:
+            if rows:
+                keep = self._entries_with(tsquery_phrase(p), [row[ID] for row in rows])
+                rows = [row for row in rows if row[ID] in keep]
+        plan.exact, plan.total, plan.complete = True, len(rows), True
+        plan.newest = plan.rows = rows
+        return plan
 
     @staticmethod
     def _key(parsed: ParsedQuery, filters: Filters) -> tuple:
         return (tuple((p.terms, p.prefix) for p in parsed.phrases), astuple(filters))
 
-    def _take_handoff(self, parsed: ParsedQuery, filters: Filters) -> list[tuple] | None:
-        handoff = self._handoff.__dict__.copy()
-        self._handoff.__dict__.clear()
-        fresh = handoff and time.monotonic() - handoff["at"] < HANDOFF_SECONDS
-        if fresh and handoff["key"] == self._key(parsed, filters):
-            return handoff["rows"]
-        return None
-
     def count(self, parsed: ParsedQuery, filters: Filters) -> int:
-        return len(self._matched(parsed, filters))
+        return self._plan(parsed, filters).total
+
+    def known_total(self, parsed: ParsedQuery, filters: Filters) -> tuple[int, bool] | None:
+        plan = self._handoff.__dict__.pop("settled", None)
+        if plan is None or plan.key != self._key(parsed, filters):
+            return None
+        return plan.total, plan.exact
 
     def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
-        # The matches are read anyway (ranking uses them): group them here.
-        counted = Counter(row[FACETS_FROM:] for row in self._matched(parsed, filters))
+        """Exact facets of an exact plan. Of a sampled one, those of the entries
+        having every term of every word: exact when no word is a phrase (then the
+        total is exact too), an upper bound otherwise."""
+        plan = self._plan(parsed, filters)
+        rows = plan.rows if plan.rows is not None else plan.candidates
+        if rows is None:
+            rows = self._candidates(parsed, filters)
+            if all(len(p.terms) == 1 for p in parsed.phrases):
+                plan.exact, plan.total = True, len(rows)
+        counted = Counter(row[FACETS_FROM:] for row in rows)
         return [(*values, count) for values, count in counted.items()]
 
     def _scores(self, ids: Iterable[int], parsed: ParsedQuery) -> dict[int, float]:
@@ -427,6 +702,20 @@ class PostgresBackend(SearchBackend):
         )
         return dict(rows)
 
+    def _head_scores(self, ids: Iterable[int], parsed: ParsedQuery) -> dict[int, float]:
+        """ts_rank of the title and 文号 alone (heads are small, kept in the row)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._run(
+            f"SELECT entry_id, ts_rank(%s::float4[], tsv, %s::tsquery, {RANK_NORMALISATION}) "
+            f"FROM {CHUNK_TABLE} WHERE entry_id = ANY(%s) AND seq = {HEAD_SEQ} "
+            "AND tsv @@ %s::tsquery",
+            [RANK_WEIGHTS, rank_tsquery(parsed), ids, any_tsquery(parsed)],
+            bitmap=False,
+        )
+        return dict(rows)
+
     def ranked_ids(
         self,
         parsed: ParsedQuery,
@@ -437,15 +726,21 @@ class PostgresBackend(SearchBackend):
         doc_number: str = "",
         title_key: str = "",
         by_date: bool = False,
+        total: int | None = None,
     ) -> list[int]:
         """As on SQLite, but only a capped candidate set is ranked (module docstring)."""
-        rows = self._take_handoff(parsed, filters)
-        if rows is None:
-            rows = self._matched(parsed, filters)
-            self._handoff.__dict__.clear()
         end = offset + limit
-        if not rows or limit <= 0:
+        if limit <= 0:
             return []
+        plan = self._plan(parsed, filters, want=end)
+        # The plan serves this search only: the next one reads the index afresh.
+        self._handoff.__dict__.clear()
+        self._handoff.settled = plan
+        if not plan.newest:
+            return []
+        if plan.rows is None:
+            return self._sampled(plan, parsed, filters, offset, end, doc_number, title_key, by_date)
+        rows = plan.rows
         if by_date:
             return self._by_date(rows, parsed, offset=offset, end=end)
 
@@ -473,6 +768,75 @@ class PostgresBackend(SearchBackend):
         # Past the ranked candidates: the other matches, newest first.
         rest = (row[ID] for row in rows if row[ID] not in candidates)
         return (ranked + list(itertools.islice(rest, end - len(ranked))))[offset:end]
+
+    def _sampled(
+        self,
+        plan: _Plan,
+        parsed: ParsedQuery,
+        filters: Filters,
+        offset: int,
+        end: int,
+        doc_number: str,
+        title_key: str,
+        by_date: bool,
+    ) -> list[int]:
+        """The ranking of a common query, from its newest matches (`_walk`).
+
+        By date, they are the answer. Otherwise the first SAMPLED_CANDIDATES of
+        them (and exact 文号/title matches, wherever they are) are ranked: pins,
+        then title (or 文号) matches by their rank, then the newest. Past them,
+        the other matches follow newest first, so that earlier pages never change.
+        """
+        newest = plan.newest
+        if by_date:
+            return [row[ID] for row in newest[offset:end]]
+        # The same pool whatever page is asked for (`_walk` stops only once it is
+        # known): the first SAMPLED_CANDIDATES matches within WALK_LOOKS entries.
+        pool = {row[ID]: row for row in newest[: min(plan.early, SAMPLED_CANDIDATES)]}
+        by_number: set[int] = set()
+        by_title: set[int] = set()
+        if doc_number or title_key:
+            exact = self._exact_matches(parsed, filters, doc_number, title_key)
+            for row, number, title in exact:
+                pool[row[ID]] = row
+                if number:
+                    by_number.add(row[ID])
+                if title:
+                    by_title.add(row[ID])
+        heads = self._head_scores(pool, parsed)
+
+        def relevance(entry_id: int) -> tuple:
+            return (
+                entry_id in by_number,
+                entry_id in by_title,
+                heads.get(entry_id, 0.0),
+                _newest(pool[entry_id]),
+            )
+
+        ranked = sorted(pool, key=relevance, reverse=True)
+        if end > len(ranked):
+            ranked += [row[ID] for row in newest if row[ID] not in pool]
+        return ranked[offset:end]
+
+    def _exact_matches(
+        self, parsed: ParsedQuery, filters: Filters, doc_number: str, title_key: str
+    ) -> list[tuple[tuple, bool, bool]]:
+        """Entries whose 文号 or title is exactly the query and that match it:
+        ``((id, date), 文号 equal, title equal)``."""
+        where, params = filters.sql()
+        rows = self._run(
+            f"SELECT e.id, e.date, coalesce(e.doc_number = %s, false), "
+            f"coalesce(e.title_key = %s, false) FROM {ENTRY_TABLE} e "
+            f"WHERE (e.doc_number = %s OR e.title_key = %s) AND {where}",
+            [doc_number or None, title_key or None, doc_number or None, title_key or None, *params],
+        )
+        ids = [row[ID] for row in rows]
+        for p in parsed.phrases:
+            if ids:
+                keep = self._entries_with(tsquery_phrase(p), ids)
+                ids = [entry_id for entry_id in ids if entry_id in keep]
+        keep = set(ids)
+        return [(row[:2], row[2], row[3]) for row in rows if row[ID] in keep]
 
     def _by_date(
         self, rows: list[tuple], parsed: ParsedQuery, *, offset: int, end: int
