@@ -36,6 +36,10 @@ In each child:
   itself). Per query, ``count``, ``ranked_ids``, ``facet_rows`` and fetching
   plus cutting the snippets of the first page are timed alone (median of
   `REPEATS`), to tell which part is slow.
+* **Totals.** What a searcher is told per query: PostgreSQL estimates the total
+  of very common words (the page says 约); the table gives how many queries got
+  an estimate and its error against the scan, and names any query whose total
+  was called exact but differs.
 * **Recall and precision** of the backend's full match set (``backend.match``,
   no LIMIT) against the scan. A query word that is one CJK run is compared
   exactly with ``LIKE '%word%'`` on the normalised text. A word with Latin
@@ -458,6 +462,7 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
     for query in queries:
         parsed = parse_query(query)
         filters = Filters(generation=1)
+        known = backend.count(parsed, filters)
         page = backend.ranked_ids(
             parsed,
             filters,
@@ -467,8 +472,14 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
         )
         parts = {
             "count": lambda p=parsed, f=filters: backend.count(p, f),
-            "rank": lambda p=parsed, f=filters, q=query: backend.ranked_ids(
-                p, f, limit=PER_PAGE, doc_number=exact_doc_number(q), title_key=title_key(q)
+            # With the total, as selectors.search asks (PostgreSQL's plan is built afresh).
+            "rank": lambda p=parsed, f=filters, q=query, n=known: backend.ranked_ids(
+                p,
+                f,
+                limit=PER_PAGE,
+                doc_number=exact_doc_number(q),
+                title_key=title_key(q),
+                total=n,
             ),
             "facet_rows": lambda p=parsed, f=filters: backend.facet_counts(p, f),
             "fetch_snippets": lambda p=parsed, ids=page: _fetch_and_cut(ids, p),
@@ -479,6 +490,7 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
             part_ms[f"{part}_ms"] = round(statistics.median(t[0] for t in timings), 2)
             part_ms[f"{part}_cpu_ms"] = round(statistics.median(t[1] for t in timings), 2)
         total = backend.count(parsed, filters)
+        shown = search(query, facets=False)  # what a searcher is told: exact, or about
         got = _matched_ids(parsed)
         seconds, candidates, exact = _scan(parsed.words)
         scan_ms.append(_ms(seconds))
@@ -503,6 +515,8 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
                 "matches": len(expected),
                 "found": len(got),
                 "count": total,
+                "shown_total": shown.total,
+                "shown_exact": shown.total_exact,
                 "both": both,
                 "recall": round(both / len(expected), 4) if expected else 1.0,
                 "precision": round(both / len(got), 4) if got else 1.0,
@@ -538,12 +552,30 @@ def _queries(docs: list[dict], ids: list[int], repeats: int) -> dict[str, Any]:
         "search_cpu": percentiles([v for q in queries for v in plain_cpu[q]]),
         "search_faceted_cpu": percentiles([v for q in queries for v in faceted_cpu[q]]),
         "scan": percentiles(scan_ms),
+        "estimates": _estimates(rows),
         "quality": {
             "all": totals(None),
             "exact_like": totals("exact LIKE"),
             "token_rule": totals("token rule"),
         },
         "per_query": rows,
+    }
+
+
+def _estimates(rows: list[dict]) -> dict[str, Any]:
+    """How many queries were told an estimated total, and how far off it was."""
+    estimated = [r for r in rows if not r["shown_exact"]]
+    errors = [
+        abs(r["shown_total"] - r["matches"]) / r["matches"] for r in estimated if r["matches"]
+    ]
+    wrong_exact = [
+        r["query"] for r in rows if r["shown_exact"] and r["shown_total"] != r["matches"]
+    ]
+    return {
+        "queries": len(estimated),
+        "max_relative_error": round(max(errors, default=0.0), 3),
+        "median_relative_error": round(statistics.median(errors), 3) if errors else 0.0,
+        "exact_but_wrong": wrong_exact,
     }
 
 
@@ -934,6 +966,17 @@ def table(report: dict[str, Any]) -> list[str]:
             f"{r['scan']['p95'] / max(r['search']['p95'], 1e-9):.1f}×"
         ),
     )
+    row(
+        "totals estimated (约): queries",
+        lambda r: f"{r['estimates']['queries']}/{len(r['per_query'])}",
+    )
+    row(
+        "  error median, max",
+        lambda r: (
+            f"{r['estimates']['median_relative_error'] * 100:.0f}% "
+            f"{r['estimates']['max_relative_error'] * 100:.0f}%"
+        ),
+    )
     q = "quality"
     row("recall, exact (CJK words)", lambda r: f"{r[q]['exact_like']['recall']:.3f}", "1.000")
     row("precision, exact (CJK words)", lambda r: f"{r[q]['exact_like']['precision']:.3f}")
@@ -985,6 +1028,8 @@ def table(report: dict[str, Any]) -> list[str]:
                 f"{r['precision']:.4f} ({r['matches']} expected, {r['found']} found; "
                 f"missed e.g. {r['missed']}, extra e.g. {r['extra']})"
             )
+        for query in result["estimates"]["exact_but_wrong"]:
+            lines.append(f"{label}: {query!r} total said to be exact but differs from the scan")
         for failure in result["known_items"]["failures"][:10]:
             lines.append(f"{label}: known item not first: {failure}")
     return lines
