@@ -295,6 +295,7 @@ class PostgresBackend(SearchBackend):
     def __init__(self) -> None:
         self._handoff = threading.local()
         self._stats = threading.local()
+        self._counts = threading.local()
 
     def _run(self, sql: str, params: list, *, bitmap: bool = True) -> list[tuple]:
         # The planner counts only the small heap of search_pgchunk, not the TOASTed
@@ -471,7 +472,7 @@ class PostgresBackend(SearchBackend):
         """Entries passing the filters (the population a sample's share is of); kept
         STATS_SECONDS by a process, as an estimate needs no more."""
         key = astuple(filters)
-        counts = self._stats.__dict__.setdefault("entries", {})
+        counts = self._counts.__dict__
         found = counts.get(key)
         if found and time.monotonic() - found[1] < STATS_SECONDS:
             return found[0]
