@@ -19,3 +19,10 @@ class SearchConfig(AppConfig):
         from .registry import autodiscover
 
         autodiscover()
+
+        from gongkai.core.periodic import register_periodic
+
+        from .tasks import drop_expired
+
+        # What expires by itself (SearchDocument.expires_at) leaves within a minute.
+        register_periodic("search.drop_expired", 60, drop_expired)

@@ -33,6 +33,7 @@ class SearchEntry(models.Model):
     validity = models.CharField(max_length=20, blank=True)
     terms_version = models.PositiveSmallIntegerField(default=1)
     indexed_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The long texts last (see migration 0004): a query that filters, counts or sorts
     # reads the short columns without touching them.
     summary = models.TextField(blank=True)

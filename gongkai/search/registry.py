@@ -13,7 +13,9 @@ by its AppConfig.ready or by this module's autodiscovery)::
     ))
 
 ``document(obj)`` returns None when `obj` must not be searchable (a draft,
-withdrawn, withheld, expired...): the index then drops it. Indexing follows
+withdrawn, withheld, expired...): the index then drops it. A document that will
+expire by itself says when (`SearchDocument.expires_at`); it leaves the index
+at that moment without anyone saving it. Indexing follows
 saves and deletes of `model` (and of the models in `depends_on`) after commit,
 and Wagtail's publish/unpublish signals for page types.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -48,6 +50,9 @@ class SearchDocument:
     department: str = ""
     validity: str = ""
     extra: str = ""  # metadata worth finding but not showing (keywords, 索引号...)
+    # When it stops being public by itself (a 公示 period's end): the index never
+    # holds it from then on (`services.drop_expired`, every minute).
+    expires_at: datetime | None = None
 
 
 @dataclass

@@ -6,6 +6,7 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from gongkai.core.docnumber import DocNumberError, normalise_doc_number
@@ -187,10 +188,13 @@ def search(
         results.total, results.total_exact = known
     entries = SearchEntry.objects.in_bulk(ids)
     labels = kind_labels()
+    now = timezone.now()
     for entry_id in ids:
         entry = entries.get(entry_id)
         if entry is None:  # dropped between the two queries
             continue
+        if entry.expires_at is not None and entry.expires_at <= now:
+            continue  # expired since the last sweep (services.drop_expired)
         results.hits.append(
             Hit(
                 entry=entry,

@@ -45,7 +45,12 @@ def _entry_fields(searchable: Searchable, doc: SearchDocument) -> dict:
         "department": (doc.department or "")[:100],
         "validity": (doc.validity or "")[:20],
         "terms_version": TERMS_VERSION,
+        "expires_at": doc.expires_at,
     }
+
+
+def _expired(doc: SearchDocument | None) -> bool:
+    return doc is not None and doc.expires_at is not None and doc.expires_at <= timezone.now()
 
 
 def _write(searchable: Searchable, key: str, doc: SearchDocument | None, generations) -> None:
@@ -54,7 +59,7 @@ def _write(searchable: Searchable, key: str, doc: SearchDocument | None, generat
     if existing:
         backend.remove(existing)
         SearchEntry.objects.filter(pk__in=[e.pk for e in existing]).delete()
-    if doc is None:
+    if doc is None or _expired(doc):
         return
     fields = _entry_fields(searchable, doc)
     entries = [SearchEntry(generation=g, key=key, **fields) for g in generations]
@@ -83,6 +88,25 @@ def refresh(searchable: Searchable, object_id) -> bool:
     return doc is not None
 
 
+def drop_expired() -> int:
+    """Drop every entry whose document has expired (all generations); how many.
+
+    Run every minute (`tasks.drop_expired`, registered with core.periodic); the
+    results page also hides an expired entry met before the next run.
+    """
+    now = timezone.now()
+    backend = get_backend()
+    with transaction.atomic():
+        SearchState.objects.select_for_update().get_or_create(pk=1)
+        expired = list(SearchEntry.objects.filter(expires_at__lte=now))
+        if not expired:
+            return 0
+        backend.remove(expired)
+        SearchEntry.objects.filter(pk__in=[e.pk for e in expired]).delete()
+        pagecache.purge()
+    return len(expired)
+
+
 def refresh_object(obj) -> None:
     """Re-index `obj` now for every searchable type it belongs to."""
     from .registry import for_model
@@ -99,12 +123,12 @@ def _documents(searchable: Searchable) -> Iterable[tuple[str, SearchDocument]]:
         for start in range(0, len(ids), REBUILD_BATCH):
             for obj in public.filter(pk__in=ids[start : start + REBUILD_BATCH]).order_by("pk"):
                 doc = searchable.document(obj)
-                if doc is not None:
+                if doc is not None and not _expired(doc):
                     yield searchable.key(doc.object_id), doc
         return
     for obj in public:
         doc = searchable.document(obj)
-        if doc is not None:
+        if doc is not None and not _expired(doc):
             yield searchable.key(doc.object_id), doc
 
 
