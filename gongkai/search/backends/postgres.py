@@ -114,8 +114,9 @@ HANDOFF_SECONDS = 2.0
 # their number estimated from SAMPLE_ENTRIES entries.
 HEAVY_ROWS = 5_000
 SAMPLE_ENTRIES = 300
-# TABLESAMPLE picks pages; ask for this many times the rows needed, as filters drop some.
-SAMPLE_PAGES_FACTOR = 3
+# A sample with fewer matches than this grows by SAMPLE_MORE entries.
+SAMPLE_MIN_HITS = 80
+SAMPLE_MORE = 1_200
 # A sample stops growing for the ranking's sake after this many entries.
 WALK_LOOKS = 1_000
 # Walking every entry finds too few matches for the page by then: common words
@@ -552,36 +553,56 @@ class PostgresBackend(SearchBackend):
         Not from the walk: the newest entries are no fair sample (a year, say
         "2019", is rarer in newer documents). The sample is every n-th candidate,
         or else entries from pages of the table picked at random (TABLESAMPLE,
-        repeatable, so that a search shows the same estimate each time).
+        repeatable, so that a search shows the same estimate each time). A sample
+        holding fewer than SAMPLE_MIN_HITS matches grows by SAMPLE_MORE entries:
+        a rare share needs more entries for the same relative error.
         """
         if plan.candidates is not None:
             population = len(plan.candidates)
-            step = max(1, population // SAMPLE_ENTRIES)
-            ids = [row[ID] for row in plan.candidates[::step][:SAMPLE_ENTRIES]]
             phrases = [p for p in parsed.phrases if len(p.terms) > 1]
         else:
             population = self._entry_count(filters)
-            if not population:
-                return 0
-            where, params = filters.sql()
-            percent = min(100.0, 100.0 * SAMPLE_PAGES_FACTOR * SAMPLE_ENTRIES / population)
-            ids = [
-                row[0]
-                for row in self._run(
-                    f"SELECT e.id FROM {ENTRY_TABLE} e TABLESAMPLE SYSTEM (%s) REPEATABLE (0) "
-                    f"WHERE {where} LIMIT %s",
-                    [percent, *params, SAMPLE_ENTRIES],
-                )
-            ]
             phrases = sorted(parsed.phrases, key=self._word_rows)
-            if len(ids) < SAMPLE_ENTRIES // 3:  # filters left too few: the walk must do
-                return _significant(population * len(plan.newest) / max(plan.looked, 1))
-        sampled = len(ids)
-        for p in phrases:
-            if ids:
-                keep = self._entries_with(tsquery_phrase(p), ids)
-                ids = [entry_id for entry_id in ids if entry_id in keep]
-        return _significant(population * len(ids) / sampled) if sampled else 0
+        if not population:
+            return 0
+        looked: set[int] = set()
+        hits = 0
+        for seed, size in enumerate((SAMPLE_ENTRIES, SAMPLE_MORE)):
+            if seed and (hits >= SAMPLE_MIN_HITS or len(looked) >= population):
+                break
+            ids = [
+                i for i in self._sample(plan, filters, population, size, seed) if i not in looked
+            ]
+            looked.update(ids)
+            for p in phrases:
+                if ids:
+                    keep = self._entries_with(tsquery_phrase(p), ids)
+                    ids = [entry_id for entry_id in ids if entry_id in keep]
+            hits += len(ids)
+        if len(looked) < SAMPLE_ENTRIES // 3 and plan.looked:
+            # Narrow filters left too few entries to sample: the walk's share must do.
+            return _significant(population * len(plan.newest) / plan.looked)
+        return _significant(population * hits / len(looked)) if looked else 0
+
+    def _sample(
+        self, plan: _Plan, filters: Filters, population: int, size: int, seed: int
+    ) -> list[int]:
+        """About `size` entry ids spread over the candidates, or over the table."""
+        if plan.candidates is not None:
+            step = max(1.0, population / size)
+            offset = step / 2 if seed else 0.0
+            picks = {int(offset + i * step) for i in range(size)}
+            return [plan.candidates[i][ID] for i in sorted(picks) if i < population]
+        where, params = filters.sql()
+        # SYSTEM picks whole pages; of the rows passing the filters, `percent` of
+        # them come back on average.
+        percent = min(100.0, 100.0 * size / population)
+        rows = self._run(
+            f"SELECT e.id FROM {ENTRY_TABLE} e TABLESAMPLE SYSTEM (%s) REPEATABLE (%s) "
+            f"WHERE {where} LIMIT %s",
+            [percent, seed, *params, 3 * size],
+        )
+        return [row[0] for row in rows]
 
     def _plan(self, parsed: ParsedQuery, filters: Filters, *, want: int = 0) -> _Plan:
         """How this search is answered: every match (exact), or a newest-first sample.
