@@ -36,6 +36,8 @@ RANK_CANDIDATES = 1000
 # 95% of 100,000 documents: 80 ms) gives way to a capped candidate set.
 COMMON_MATCHES = 10_000
 COMMON_CANDIDATES = 1000
+# ...and the newest title (or 文号) matches among them, wherever they are.
+TITLE_CANDIDATES = 200
 # prefix='1': a second index of every term by its first character, so that a word
 # ending in one CJK character (险, 2019年: the last term is a prefix) reads one
 # list instead of merging those of every term beginning with it (10x faster;
@@ -43,6 +45,14 @@ COMMON_CANDIDATES = 1000
 CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "title, number, body, content='', detail=full, prefix='1', "
+    "tokenize='unicode61 remove_diacritics 0')"
+)
+# Titles and 文号 alone, for a common word's title matches: in the whole index,
+# finding the few titles among 40,000 bodies holding a phrase reads every one.
+HEAD_TABLE = "search_fts_head"
+CREATE_HEAD_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {HEAD_TABLE} USING fts5("
+    "title, number, content='', detail=full, prefix='1', "
     "tokenize='unicode61 remove_diacritics 0')"
 )
 # The entries' short columns, for counting and grouping a common word's matches
@@ -79,6 +89,10 @@ class SQLiteBackend(SearchBackend):
                 f"INSERT INTO {FTS_TABLE}(rowid, title, number, body) VALUES (%s, %s, %s, %s)",
                 rows,
             )
+            cursor.executemany(
+                f"INSERT INTO {HEAD_TABLE}(rowid, title, number) VALUES (%s, %s, %s)",
+                [row[:3] for row in rows],
+            )
 
     def remove(self, entries: Sequence[SearchEntry]) -> None:
         # Telling FTS5 terms it did not index for a row would corrupt its counts; an
@@ -93,14 +107,21 @@ class SQLiteBackend(SearchBackend):
                 "VALUES ('delete', %s, %s, %s, %s)",
                 rows,
             )
+            cursor.executemany(
+                f"INSERT INTO {HEAD_TABLE}({HEAD_TABLE}, rowid, title, number) "
+                "VALUES ('delete', %s, %s, %s)",
+                [row[:3] for row in rows],
+            )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+            for table in (FTS_TABLE, HEAD_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            for table in (FTS_TABLE, HEAD_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
             # Planner statistics for the entries (a rebuilt table has none).
             cursor.execute(f"ANALYZE {ENTRY_TABLE}")
 
@@ -177,9 +198,10 @@ class SQLiteBackend(SearchBackend):
           joined to their entries for the filters and the tie-break.
         * More (a word in most documents, where bm25's idf is nil anyway, and
           scoring every match costs more than the rest of the search): the
-          `COMMON_CANDIDATES` most recently indexed matches passing the filters
-          are the candidates, ranked by how many of the words their title or 文号
-          holds, then newest first (`_common`).
+          `COMMON_CANDIDATES` most recently indexed matches passing the filters,
+          and the `TITLE_CANDIDATES` most recently indexed title (or 文号)
+          matches, are the candidates, ranked by how many of the words their
+          title or 文号 holds, then newest first (`_common`).
 
         Common or not is decided by the matches before the filters (what FTS5
         would score). Exact 文号/title matches are found by their indexes and put
@@ -273,18 +295,21 @@ class SQLiteBackend(SearchBackend):
     ) -> list[int]:
         """The first `end` results of a common word: a capped candidate set, ranked.
 
-        FTS5 yields matches newest row first and stops after COMMON_CANDIDATES
-        passing the filters, so the work is bounded whatever the word. They are
-        ranked by how many of the query's words the title (or 文号) holds, then
-        newest first. Past them (a page beyond the candidates), matches follow
-        in the order FTS5 gives them, so that earlier pages never change.
+        The candidates are the COMMON_CANDIDATES newest matches (FTS5 yields them
+        newest row first and stops there) and the TITLE_CANDIDATES newest title
+        (or 文号) matches, both passing the filters, so the work is bounded
+        whatever the word. They are ranked by how many of the query's words the
+        title (or 文号) holds, then newest first. Past them (a page beyond the
+        candidates), matches follow in the order FTS5 gives them, so that earlier
+        pages never change.
         """
-        rows = self._run(
-            f"SELECT e.id, e.title, e.doc_number, e.date FROM {self.match(parsed).source} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} "
-            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s",
-            [query, *params, max(COMMON_CANDIDATES, end)],
+        source = self.match(parsed).source
+        sql = (
+            f"SELECT e.id, e.title, e.doc_number, e.date FROM {source} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s"
         )
+        rows = self._run(sql, [query, *params, max(COMMON_CANDIDATES, end)])
+        titled = self._title_matches(parsed, query, where, params)
         patterns = [_word_pattern(word) for word in parsed.words]
 
         def key(row: tuple) -> tuple:
@@ -293,10 +318,37 @@ class SQLiteBackend(SearchBackend):
             return (hits, row[3] is not None, row[3] or date.min, row[0])
 
         pinned_set = set(pinned)
-        candidates = [row for row in rows[:COMMON_CANDIDATES] if row[0] not in pinned_set]
+        pool = {row[0]: row for row in [*rows[:COMMON_CANDIDATES], *titled]}
+        candidates = [row for i, row in pool.items() if i not in pinned_set]
         candidates.sort(key=key, reverse=True)
-        rest = [row[0] for row in rows[COMMON_CANDIDATES:] if row[0] not in pinned_set]
+        taken = pinned_set | pool.keys()
+        rest = [row[0] for row in rows[COMMON_CANDIDATES:] if row[0] not in taken]
         return (pinned + [row[0] for row in candidates] + rest)[:end]
+
+    def _title_matches(
+        self, parsed: ParsedQuery, query: str, where: str, params: list
+    ) -> list[tuple]:
+        """The newest matches with a word in their title or 文号, from the small
+        title index: TITLE_CANDIDATES of them; with several words, a quarter as
+        many, as the other words are then checked in the whole index (FTS5 looks
+        each row up on its own, 80 µs a row)."""
+        heads = " OR ".join(f"({fts_phrase(p)})" for p in parsed.phrases)
+        limit = TITLE_CANDIDATES if len(parsed.phrases) == 1 else TITLE_CANDIDATES // 4
+        rows = self._run(
+            f"SELECT e.id, e.title, e.doc_number, e.date FROM {HEAD_TABLE} CROSS JOIN "
+            f"{ENTRY_TABLE} e ON e.id = {HEAD_TABLE}.rowid WHERE {HEAD_TABLE} MATCH %s "
+            f"AND {where} ORDER BY {HEAD_TABLE}.rowid DESC LIMIT %s",
+            [heads, *params, limit],
+        )
+        if len(parsed.phrases) > 1 and rows:
+            marks = ", ".join(["%s"] * len(rows))
+            matching = self._run(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
+                [query, *[row[0] for row in rows]],
+            )
+            keep = {row[0] for row in matching}
+            rows = [row for row in rows if row[0] in keep]
+        return rows
 
     def _newest(self, query: str, filters: Filters, *, limit: int, offset: int) -> list[int]:
         """A common word by date: walk the entries newest first, asking FTS5 of each.
