@@ -26,6 +26,7 @@ from gongkai.search.backends import get_backend
 from gongkai.search.backends import postgres as pg
 from gongkai.search.backends import sqlite as sq
 from gongkai.search.backends.base import Filters
+from gongkai.search.models import SearchEntry
 from gongkai.search.selectors import entry_snippet, search
 from gongkai.search.text import parse_query
 
@@ -91,10 +92,11 @@ def test_a_common_word_pages_through_every_match_exactly_once(common):
 def test_a_common_word_ranks_pins_then_title_matches_then_the_newest(common):
     # The candidates ranked: SQLite's newest rows, PostgreSQL's first matches found.
     pool = sq.COMMON_CANDIDATES if connection.vendor == "sqlite" else pg.SAMPLED_CANDIDATES
-    results = search("鸬鹚", per_page=pool, facets=False)
+    results = search("鸬鹚", per_page=max(pool, 20), facets=False)
     ids = [int(hit.entry.object_id) for hit in results.hits]
     titled = [i for i in ids if i % 7 == 0]
-    assert titled, "title matches among the candidates"
+    # Every title match is a candidate, however old: they all lead the first page.
+    assert sorted(titled) == list(range(7, N + 1, 7))
     # Title matches first; then the others, newest first.
     assert set(ids[: len(titled)]) == set(titled)
     docs = {doc.pk: doc for doc in _docs()}
@@ -205,20 +207,27 @@ def test_postgres_samples_phrase_candidates_and_never_shows_a_non_match(corpus, 
 
 # --- SQLite: the prefix index and its migration --------------------------------------------
 @on_sqlite
-def test_sqlite_migration_0005_rebuilds_the_index_with_its_prefix(corpus):  # noqa: F811
+def test_sqlite_migrations_0005_and_0008_rebuild_the_indexes_from_the_entries(corpus):  # noqa: F811
     import importlib
 
     migration = importlib.import_module(
         "gongkai.search.migrations.0005_sqlite_prefix_and_facet_index"
     )
     corpus.index(FixtureDoc(1, "鸬鹚", "2019年湿地鸬鹚调查"), FixtureDoc(2, "鹈鹕", "2020年鹈鹕"))
-    # The migration only runs SQL (a schema editor cannot open inside a test's transaction).
+    titles = importlib.import_module("gongkai.search.migrations.0008_sqlite_title_index")
+    # The migrations only run SQL (a schema editor cannot open inside a test's transaction).
     migration.rebuild(django_apps, SimpleNamespace(connection=connection))
+    titles.create(django_apps, SimpleNamespace(connection=connection))
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [sq.FTS_TABLE])
         assert "prefix='1'" in cursor.fetchone()[0]
         cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [sq.FACET_INDEX])
         assert cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {sq.HEAD_TABLE} WHERE {sq.HEAD_TABLE} MATCH '鹈鹕'")
+        assert [row[0] for row in cursor.fetchall()] == [
+            e.pk for e in SearchEntry.objects.filter(kind=KIND, object_id="2")
+        ]
     assert [int(h.entry.object_id) for h in search("2019年").hits] == [1]
     assert [int(h.entry.object_id) for h in search("鹕").hits] == [2]
     assert search("年").total == 2
