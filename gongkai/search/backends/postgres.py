@@ -285,6 +285,23 @@ def _significant(value: float, digits: int = 2) -> int:
     return int(round(value / scale) * scale)
 
 
+def _ranked(
+    ids: Iterable[int], pins: dict[int, tuple], scores: dict[int, float], rows: dict[int, tuple]
+) -> list[int]:
+    """`ids` best first: exact 文号, exact title (`pins`), score, then newest."""
+
+    def relevance(entry_id: int) -> tuple:
+        pin = pins.get(entry_id)
+        return (
+            bool(pin and pin[1]),
+            bool(pin and pin[2]),
+            scores.get(entry_id, 0.0),
+            _newest(rows[entry_id]),
+        )
+
+    return sorted(ids, key=relevance, reverse=True)
+
+
 def _newest(row: tuple) -> tuple:
     # Newest first with NULL dates last, as SQLite orders `date DESC`.
     return (row[DATE] is not None, row[DATE] or date.min, row[ID])
@@ -395,6 +412,15 @@ class PostgresBackend(SearchBackend):
             bitmap="<->" not in tsquery,
         )
         return {row[0] for row in rows}
+
+    def _having(self, rows: list[tuple], phrases: Iterable[Phrase]) -> list[tuple]:
+        """Those of `rows` (``(id, ...)``, order kept) whose entry matches every phrase."""
+        for p in phrases:
+            if not rows:
+                break
+            keep = self._entries_with(tsquery_phrase(p), [row[ID] for row in rows])
+            rows = [row for row in rows if row[ID] in keep]
+        return rows
 
     def _candidates(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
         """``(id, date, *FACET_FIELDS)`` of the entries having every term of every word.
@@ -532,13 +558,7 @@ class PostgresBackend(SearchBackend):
                 entries = walked[plan.looked : plan.looked + batch]
             plan.looked += len(entries)
             plan.complete = len(entries) < batch
-            ids = [row[ID] for row in entries]
-            for p in phrases:
-                if not ids:
-                    break
-                keep = self._entries_with(tsquery_phrase(p), ids)
-                ids = [entry_id for entry_id in ids if entry_id in keep]
-            keep = set(ids)
+            keep = {row[ID] for row in self._having(entries, phrases)}
             for position, row in enumerate(entries, start=plan.looked - len(entries)):
                 if row[ID] in keep:
                     hits.append(row)
@@ -580,11 +600,7 @@ class PostgresBackend(SearchBackend):
                 i for i in self._sample(plan, filters, population, size, seed) if i not in looked
             ]
             looked.update(ids)
-            for p in phrases:
-                if ids:
-                    keep = self._entries_with(tsquery_phrase(p), ids)
-                    ids = [entry_id for entry_id in ids if entry_id in keep]
-            hits += len(ids)
+            hits += len(self._having([(i,) for i in ids], phrases))
         if len(looked) < SAMPLE_ENTRIES // 3 and plan.looked:
             # Narrow filters left too few entries to sample: the walk's share must do.
             return _significant(population * len(plan.newest) / plan.looked)
@@ -649,10 +665,7 @@ class PostgresBackend(SearchBackend):
         if phrases and len(rows) > RECHECK_ENTRIES:
             plan.candidates = rows
             return plan
-        for p in phrases:
-            if rows:
-                keep = self._entries_with(tsquery_phrase(p), [row[ID] for row in rows])
-                rows = [row for row in rows if row[ID] in keep]
+        rows = self._having(rows, phrases)
         plan.exact, plan.total, plan.complete = True, len(rows), True
         plan.newest = plan.rows = rows
         return plan
@@ -702,24 +715,22 @@ class PostgresBackend(SearchBackend):
         return {entry_id: score for entry_id, score in rows}
 
     def _pins(
-        self, generation: int, doc_number: str, title_key: str, matched: dict
-    ) -> tuple[set[int], set[int]]:
-        """Matches whose 文号, and whose title, is exactly the query."""
+        self, filters: Filters, doc_number: str, title_key: str
+    ) -> dict[int, tuple[tuple, bool, bool]]:
+        """Entries passing the filters whose 文号 or title is exactly the query, by
+        their indexes: ``{id: ((id, date), 文号 equal, title equal)}``. Whether they
+        match the query is for the caller to keep."""
         if not (doc_number or title_key):
-            return set(), set()
+            return {}
+        where, params = filters.sql()
+        number, title = doc_number or None, title_key or None
         rows = self._run(
-            f"SELECT id, coalesce(doc_number = %s, false), coalesce(title_key = %s, false) "
-            f"FROM {ENTRY_TABLE} WHERE generation = %s AND (doc_number = %s OR title_key = %s)",
-            [
-                doc_number or None,
-                title_key or None,
-                generation,
-                doc_number or None,
-                title_key or None,
-            ],
+            f"SELECT e.id, e.date, coalesce(e.doc_number = %s, false), "
+            f"coalesce(e.title_key = %s, false) FROM {ENTRY_TABLE} e "
+            f"WHERE (e.doc_number = %s OR e.title_key = %s) AND {where}",
+            [number, title, number, title, *params],
         )
-        rows = [row for row in rows if row[0] in matched]
-        return {row[0] for row in rows if row[1]}, {row[0] for row in rows if row[2]}
+        return {row[ID]: (row[:2], row[2], row[3]) for row in rows}
 
     def _head_ranks(self, parsed: ParsedQuery) -> dict[int, float]:
         """Entries whose title or 文号 has one of the words, with that part's rank."""
@@ -773,24 +784,15 @@ class PostgresBackend(SearchBackend):
             return self._by_date(rows, parsed, offset=offset, end=end)
 
         matched = {row[ID]: row for row in rows}
-        by_number, by_title = self._pins(filters.generation, doc_number, title_key, matched)
+        found = self._pins(filters, doc_number, title_key)
+        pins = {i: pin for i, pin in found.items() if i in matched}
         heads = {i: r for i, r in self._head_ranks(parsed).items() if i in matched}
         best_heads = heapq.nlargest(
             HEAD_CANDIDATES, heads, key=lambda i: (heads[i], _newest(matched[i]))
         )
         newest = {row[ID] for row in rows[:NEWEST_CANDIDATES]}
-        candidates = by_number | by_title | set(best_heads) | newest
-        scores = self._scores(candidates, parsed)
-
-        def relevance(entry_id: int) -> tuple:
-            return (
-                entry_id in by_number,
-                entry_id in by_title,
-                scores.get(entry_id, 0.0),
-                _newest(matched[entry_id]),
-            )
-
-        ranked = sorted(candidates, key=relevance, reverse=True)
+        candidates = set(pins) | set(best_heads) | newest
+        ranked = _ranked(candidates, pins, self._scores(candidates, parsed), matched)
         if end <= len(ranked):
             return ranked[offset:end]
         # Past the ranked candidates: the other matches, newest first.
@@ -825,27 +827,11 @@ class PostgresBackend(SearchBackend):
         pool = {row[ID]: row for row in newest[: min(plan.early, SAMPLED_CANDIDATES)]}
         for row in self._title_matches(parsed, filters):
             pool.setdefault(row[ID], row)
-        by_number: set[int] = set()
-        by_title: set[int] = set()
-        if doc_number or title_key:
-            exact = self._exact_matches(parsed, filters, doc_number, title_key)
-            for row, number, title in exact:
-                pool[row[ID]] = row
-                if number:
-                    by_number.add(row[ID])
-                if title:
-                    by_title.add(row[ID])
-        heads = self._head_scores(pool, parsed)
-
-        def relevance(entry_id: int) -> tuple:
-            return (
-                entry_id in by_number,
-                entry_id in by_title,
-                heads.get(entry_id, 0.0),
-                _newest(pool[entry_id]),
-            )
-
-        ranked = sorted(pool, key=relevance, reverse=True)
+        pins = self._pins(filters, doc_number, title_key)
+        matching = self._having([pin[0] for pin in pins.values()], parsed.phrases)
+        pins = {row[ID]: pins[row[ID]] for row in matching}
+        pool.update({i: pin[0] for i, pin in pins.items()})
+        ranked = _ranked(pool, pins, self._head_scores(pool, parsed), pool)
         if end > len(ranked):
             ranked += [row[ID] for row in newest if row[ID] not in pool]
         return ranked[offset:end]
@@ -866,34 +852,9 @@ class PostgresBackend(SearchBackend):
             f"SELECT e.id, e.date FROM {ENTRY_TABLE} e WHERE e.id = ANY(%s) AND {where}",
             [[row[0] for row in heads], *params],
         )
-        ids = [row[ID] for row in rows]
         if len(parsed.phrases) > 1:  # the other words may be in the body
-            for p in parsed.phrases:
-                if ids:
-                    keep = self._entries_with(tsquery_phrase(p), ids)
-                    ids = [entry_id for entry_id in ids if entry_id in keep]
-        keep = set(ids)
-        return [row for row in rows if row[ID] in keep]
-
-    def _exact_matches(
-        self, parsed: ParsedQuery, filters: Filters, doc_number: str, title_key: str
-    ) -> list[tuple[tuple, bool, bool]]:
-        """Entries whose 文号 or title is exactly the query and that match it:
-        ``((id, date), 文号 equal, title equal)``."""
-        where, params = filters.sql()
-        rows = self._run(
-            f"SELECT e.id, e.date, coalesce(e.doc_number = %s, false), "
-            f"coalesce(e.title_key = %s, false) FROM {ENTRY_TABLE} e "
-            f"WHERE (e.doc_number = %s OR e.title_key = %s) AND {where}",
-            [doc_number or None, title_key or None, doc_number or None, title_key or None, *params],
-        )
-        ids = [row[ID] for row in rows]
-        for p in parsed.phrases:
-            if ids:
-                keep = self._entries_with(tsquery_phrase(p), ids)
-                ids = [entry_id for entry_id in ids if entry_id in keep]
-        keep = set(ids)
-        return [(row[:2], row[2], row[3]) for row in rows if row[ID] in keep]
+            rows = self._having(rows, parsed.phrases)
+        return rows
 
     def _by_date(
         self, rows: list[tuple], parsed: ParsedQuery, *, offset: int, end: int

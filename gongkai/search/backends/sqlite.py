@@ -209,21 +209,31 @@ class SQLiteBackend(SearchBackend):
         narrow filters), and by date, base.py's query orders every match; by
         date, a common word walks the entries newest first instead.
         """
-        full = super().ranked_ids
-        kwargs = {"limit": limit, "offset": offset, "doc_number": doc_number}
-        kwargs.update(title_key=title_key, by_date=by_date)
+
+        def full() -> list[int]:  # base.py: every match ordered in SQL
+            return SearchBackend.ranked_ids(
+                self,
+                parsed,
+                filters,
+                limit=limit,
+                offset=offset,
+                doc_number=doc_number,
+                title_key=title_key,
+                by_date=by_date,
+            )
+
         query = fts_query(parsed)
         common = self._is_common(query, total if filters.is_plain() else None)
         if by_date:
             if common and not any(p.prefix for p in parsed.phrases):
                 return self._newest(query, filters, limit=limit, offset=offset)
-            return full(parsed, filters, **kwargs)
+            return full()
         where, params = filters.sql()
         if common:
             pinned = self._pinned(query, where, params, doc_number, title_key)
             return self._common(parsed, query, where, params, pinned, end=offset + limit)[offset:]
         if offset + limit > RANK_CANDIDATES // 2:
-            return full(parsed, filters, **kwargs)
+            return full()
         pinned = self._pinned(query, where, params, doc_number, title_key)
         rows = self._run(
             f"SELECT top.id FROM (SELECT rowid AS id, {self._bm25()} AS score FROM {FTS_TABLE} "
@@ -242,7 +252,7 @@ class SQLiteBackend(SearchBackend):
                 [query, RANK_CANDIDATES + 1],
             )[0][0]
             if capped > RANK_CANDIDATES:
-                return full(parsed, filters, **kwargs)
+                return full()
         return ranked[offset : offset + limit]
 
     def _is_common(self, query: str, total: int | None) -> bool:
