@@ -2,14 +2,16 @@
 
 The scanner looks for resident ID numbers (GB 11643-1999), mobile numbers and bank-card
 numbers, written in ASCII or full-width digits and possibly split into the usual groups by
-spaces or dashes. Offsets always refer to the original text, so a finding can be masked in
-place even when it was written as ``１３８－１２３４－５６７８``.
+spaces or dashes. A mobile may also be written 151.2702.3097 (3-4-4 with dots) or
+151 270 23097 (3-3-5 with spaces). Offsets always refer to the original text, so a finding
+can be masked in place even when it was written as ``１３８－１２３４－５６７８``.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -73,9 +75,10 @@ _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _GROUP = re.compile(rf"[{_DIGIT}]+(?:[{_X}](?![{_ALNUM}]))?")
 _SPACE = " \u00a0\u3000"
 _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"
+_DOT = ".\uff0e"
 # What may stand between the groups of one number: one or two spaces, or a dash with at
-# most one space on either side.
-_SEPARATOR = re.compile(rf"[{_SPACE}]{{1,2}}|[{_SPACE}]?[{_DASH}][{_SPACE}]?")
+# most one space on either side, or a single dot (only ever accepted in a 3-4-4 mobile).
+_SEPARATOR = re.compile(rf"[{_SPACE}]{{1,2}}|[{_SPACE}]?[{_DASH}][{_SPACE}]?|[{_DOT}]")
 _MAX_DIGITS = 19
 _LENGTHS = frozenset({11, 13, 15, 16, 17, 18, 19})
 
@@ -92,7 +95,7 @@ _MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_MOBILE_GROUPS = frozenset({(11,), (3, 4, 4), (3, 8), (7, 4)})
+_MOBILE_GROUPS = frozenset({(11,), (3, 4, 4), (3, 8), (7, 4), (3, 3, 5)})
 _CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -220,23 +223,59 @@ def mask_value(kind: FindingKind | str, normalised: str) -> str:
     return prefix + value[:keep_start] + MASK_CHAR * hidden + value[len(value) - keep_end :]
 
 
-def _groups(text: str) -> list[list[tuple[int, int, str]]]:
-    """Runs of digit groups joined by separators, each group as (start, end, digits)."""
-    runs: list[list[tuple[int, int, str]]] = []
+def _groups(text: str) -> list[list[tuple[int, int, str, str]]]:
+    """Runs of digit groups joined by separators.
+
+    Each group is (start, end, digits, joint), where ``joint`` says how it is joined to the
+    previous group of its run: ``""`` for the first group, else ``space``, ``dash`` or ``dot``.
+    """
+    runs: list[list[tuple[int, int, str, str]]] = []
     previous_end = -1
     for match in _GROUP.finditer(text):
-        group = (match.start(), match.end(), match.group().translate(_FULLWIDTH))
+        digits = match.group().translate(_FULLWIDTH)
         joined = (
             runs
             and "X" not in runs[-1][-1][2]
             and _SEPARATOR.fullmatch(text, previous_end, match.start())
         )
         if joined:
-            runs[-1].append(group)
+            separator = text[previous_end : match.start()]
+            joint = "dot" if separator in _DOT else "dash" if separator.strip(_SPACE) else "space"
+            runs[-1].append((match.start(), match.end(), digits, joint))
         else:
-            runs.append([group])
+            runs.append([(match.start(), match.end(), digits, "")])
         previous_end = match.end()
     return runs
+
+
+def _separators_fit(
+    kind: FindingKind,
+    lengths: tuple[int, ...],
+    run: list[tuple[int, int, str, str]],
+    i: int,
+    j: int,
+) -> bool:
+    """Whether the joints of groups ``i``..``j`` of ``run`` suit a number of ``kind``.
+
+    Dots join only the three groups of a mobile written 151.2702.3097, and nothing more may
+    be joined to them by a dot (192.168.100.123, 10.151.2702.3097, 138.12345678 are not
+    mobiles). The 3-3-5 grouping (151 270 23097) is taken only with spaces and only when no
+    other group is joined to it, so that rows of figures are not read as a mobile.
+    """
+    joints = {run[k][3] for k in range(i + 1, j + 1)}
+    before = run[i][3]
+    after = run[j + 1][3] if j + 1 < len(run) else ""
+    if "dot" in joints or before == "dot" or after == "dot":
+        return (
+            kind == FindingKind.MOBILE
+            and lengths == (3, 4, 4)
+            and joints == {"dot"}
+            and before != "dot"
+            and after != "dot"
+        )
+    if lengths == (3, 3, 5):
+        return joints == {"space"} and not before and not after
+    return True
 
 
 def _glued_to_letters(text: str, start: int, end: int) -> bool:
@@ -249,10 +288,10 @@ def _glued_to_letters(text: str, start: int, end: int) -> bool:
 def _decimal_neighbour(text: str, start: int, end: int) -> bool:
     """Whether the span is part of a decimal number such as 13812345678.90."""
     before = (
-        start >= 2 and text[start - 1] == "." and text[start - 2].translate(_FULLWIDTH).isdigit()
+        start >= 2 and text[start - 1] in _DOT and text[start - 2].translate(_FULLWIDTH).isdigit()
     )
     after = (
-        end + 1 < len(text) and text[end] == "." and text[end + 1].translate(_FULLWIDTH).isdigit()
+        end + 1 < len(text) and text[end] in _DOT and text[end + 1].translate(_FULLWIDTH).isdigit()
     )
     return before or after
 
@@ -299,6 +338,8 @@ def scan_text(text: str) -> list[Finding]:
                     continue
                 start, end = run[i][0], run[j][1]
                 kind = _classify(digits, lengths)
+                if kind is not None and not _separators_fit(kind, lengths, run, i, j):
+                    kind = None
                 if kind is None or _decimal_neighbour(text, start, end):
                     pass
                 elif kind == FindingKind.BANK_CARD and _glued_to_letters(text, start, end):
@@ -361,3 +402,24 @@ def _splice(text: str, findings: list[Finding]) -> str:
         position = finding.end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def spread_mask(
+    finding: Finding, origin: Sequence[tuple[Hashable, int, int]]
+) -> list[tuple[Hashable, int, int, str]]:
+    """Where to write a finding's masked form when its text comes from several nodes.
+
+    ``origin[i]`` is ``(node, start, end)``: the node that character ``i`` of the scanned
+    text comes from and its span there (text runs of a Word paragraph, text nodes of HTML).
+    Returns ``(node, start, end, replacement)`` edits: the first node the finding touches
+    gets the whole masked form over its part of the number (keeping that node's formatting),
+    every other node loses its part; whatever lies between the nodes is left alone.
+    """
+    edits: list[tuple[Hashable, int, int, str]] = []
+    for index in range(finding.start, finding.end):
+        node, start, end = origin[index]
+        if edits and edits[-1][0] == node:
+            edits[-1] = (node, edits[-1][1], end, edits[-1][3])
+        else:
+            edits.append((node, start, end, "" if edits else finding.masked))
+    return edits

@@ -100,9 +100,11 @@ def test_gb18030_csv_is_decoded():
 
 
 def test_html_attachment_includes_link_targets():
-    chunks = extract_text("正文.html", FILES["正文.html"].data)
-    assert "https://www.example.gov.cn/files/" in chunks[0].text
-    assert "<p>" not in chunks[0].text
+    chunks = {c.location: c.text for c in extract_text("正文.html", FILES["正文.html"].data)}
+    text = chunks[pgettext("document part", "text")]
+    assert "材料见附件。" in text
+    assert "<p>" not in text
+    assert "https://www.example.gov.cn/files/" in chunks[pgettext("document part", "attributes")]
 
 
 def _encrypted_pdf(user_password: str) -> bytes:

@@ -157,9 +157,9 @@ def test_context_never_shows_a_raw_number():
         assert all(f.normalised not in finding.context for f in findings)
 
 
-def test_mask_html_touches_text_and_href_only():
+def test_mask_html_masks_text_attributes_and_comments_but_not_scripts():
     source = (
-        '<div class="x" data-id="13812341234">'
+        '<div class="x" id="13812341234" data-id="13812341234">'
         f'<p title="{ID}">手机&nbsp;138&nbsp;1234&nbsp;1234，证件 {ID}</p>'
         f"<a HREF='/files/{ID}.pdf'>下载</a><!-- {MOBILE} -->"
         f"<script>var phone = '{MOBILE}';</script><p>2019年5月24日</p></div>"
@@ -168,13 +168,16 @@ def test_mask_html_touches_text_and_href_only():
     assert [f.kind for f in findings] == [
         FindingKind.MOBILE,
         FindingKind.RESIDENT_ID,
+        FindingKind.MOBILE,
         FindingKind.RESIDENT_ID,
+        FindingKind.RESIDENT_ID,
+        FindingKind.MOBILE,
     ]
-    assert findings[0].matched == "138&nbsp;1234&nbsp;1234"
+    assert findings[2].matched == "138&nbsp;1234&nbsp;1234"
     assert masked == (
-        '<div class="x" data-id="13812341234">'
-        f'<p title="{ID}">手机&nbsp;138****1234，证件 110101********002X</p>'
-        f"<a HREF='/files/110101********002X.pdf'>下载</a><!-- {MOBILE} -->"
+        '<div class="x" id="13812341234" data-id="138****1234">'
+        '<p title="110101********002X">手机&nbsp;138****1234，证件 110101********002X</p>'
+        "<a HREF='/files/110101********002X.pdf'>下载</a><!-- 138****1234 -->"
         f"<script>var phone = '{MOBILE}';</script><p>2019年5月24日</p></div>"
     )
     assert scan_html(masked) == []
