@@ -996,7 +996,7 @@ def _xlsx_units(package: Package) -> Iterator[Unit]:
                 yield from _comment_units(package, target, title)
     for member in package.names:
         if member not in attached and re.match(
-            r"^xl/(comments[^/]*|threadedComments/[^/]+)\.xml$", member
+            r"^xl/(comments[^/]*|comments/[^/]+|threadedComments/[^/]+)\.xml$", member
         ):
             yield from _comment_units(package, member, None)
     for index, item in enumerate(table.items):

@@ -260,7 +260,7 @@ def _separators_fit(
     Dots join only the three groups of a mobile written 151.2702.3097, and nothing more may
     be joined to them by a dot (192.168.100.123, 10.151.2702.3097, 138.12345678 are not
     mobiles). The 3-3-5 grouping (151 270 23097) is taken only with spaces and only when no
-    other group is joined to it, so that rows of figures are not read as a mobile.
+    group follows the five digits, so that a row of figures is less likely read as a mobile.
     """
     joints = {run[k][3] for k in range(i + 1, j + 1)}
     before = run[i][3]
@@ -274,7 +274,7 @@ def _separators_fit(
             and after != "dot"
         )
     if lengths == (3, 3, 5):
-        return joints == {"space"} and not before and not after
+        return joints == {"space"} and not after
     return True
 
 

@@ -357,3 +357,238 @@ def pixels(data: bytes) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         return image.convert("RGB").tobytes()
+
+
+# Builders for the personal-data scanner and masking tests --------------------------------
+
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+V = "urn:schemas-microsoft-com:vml"
+VO = "urn:schemas-microsoft-com:office:office"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+TC = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+EMBEDDED_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "bin": "application/vnd.openxmlformats-officedocument.oleObject",
+}
+
+
+def _add_default(parts: dict[str, bytes], extension: str, content_type: str) -> None:
+    if f'Extension="{extension}"'.encode() in parts["[Content_Types].xml"]:
+        return
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Default Extension="{extension}" ContentType="{content_type}"/></Types>'.encode(),
+    )
+
+
+def _add_rel(parts: dict[str, bytes], rels: str, rid: str, kind: str, target: str, **extra):
+    if rels not in parts:
+        parts[rels] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PR}"/>'.encode()
+        )
+    root = etree.fromstring(parts[rels])
+    etree.SubElement(root, f"{{{PR}}}Relationship", Id=rid, Type=kind, Target=target, **extra)
+    parts[rels] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def xlsx_shared_strings(data: bytes) -> bytes:
+    """Move the strings of an openpyxl workbook (which writes them inline) into a shared
+    string table, as Excel does; equal strings share one entry."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        table = etree.Element(f"{{{S}}}sst", nsmap={None: S})
+        index: dict[bytes, int] = {}
+        count = 0
+        for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+            root = etree.fromstring(parts[name])
+            for cell in root.iter(f"{{{S}}}c"):
+                if cell.get("t") != "inlineStr":
+                    continue
+                inline = cell.find(f"{{{S}}}is")
+                item = etree.Element(f"{{{S}}}si")
+                item.extend(list(inline))
+                key = etree.tostring(item)
+                if key not in index:
+                    index[key] = len(index)
+                    table.append(item)
+                cell.remove(inline)
+                etree.SubElement(cell, f"{{{S}}}v").text = str(index[key])
+                cell.set("t", "s")
+                count += 1
+            parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        table.set("count", str(count))
+        table.set("uniqueCount", str(len(index)))
+        parts["xl/sharedStrings.xml"] = etree.tostring(
+            table, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        _add_override(parts, "xl/sharedStrings.xml", SHARED_STRINGS_TYPE)
+        _add_rel(
+            parts,
+            "xl/_rels/workbook.xml.rels",
+            "rIdStrings",
+            f"{R}/sharedStrings",
+            "sharedStrings.xml",
+        )
+
+    return rewrite_zip(data, edit)
+
+
+def xlsx_set_cell(data: bytes, sheet: str, cell_xml: str) -> bytes:
+    """Replace (or add to an existing row) a cell of ``xl/worksheets/<sheet>`` by raw XML,
+    e.g. an inline rich-text string or a formula with its cached value."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        name = f"xl/worksheets/{sheet}"
+        root = etree.fromstring(parts[name])
+        new = etree.fromstring(f'<c xmlns="{S}" {cell_xml.removeprefix("<c ")}')
+        reference = new.get("r")
+        row_number = int("".join(ch for ch in reference if ch.isdigit()))
+        old = next((c for c in root.iter(f"{{{S}}}c") if c.get("r") == reference), None)
+        if old is not None:
+            old.addnext(new)
+            old.getparent().remove(old)
+        else:
+            data_rows = root.find(f"{{{S}}}sheetData")
+            row = next((r for r in data_rows if r.get("r") == str(row_number)), None)
+            if row is None:
+                row = etree.SubElement(data_rows, f"{{{S}}}row", r=str(row_number))
+            row.append(new)
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    return rewrite_zip(data, edit)
+
+
+def xlsx_add_threaded_comment(data: bytes, sheet: str, reference: str, text: str) -> bytes:
+    """Add a threaded (modern) comment on a cell, as Excel 365 writes it."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        parts["xl/threadedComments/threadedComment1.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><ThreadedComments '
+            f'xmlns="{TC}"><threadedComment ref="{reference}" dT="2019-05-24T10:00:00.00" '
+            'personId="{00000000-0000-0000-0000-000000000001}" '
+            'id="{00000000-0000-0000-0000-000000000002}">'
+            f"<text>{text}</text></threadedComment></ThreadedComments>"
+        ).encode()
+        _add_override(
+            parts,
+            "xl/threadedComments/threadedComment1.xml",
+            "application/vnd.ms-excel.threadedcomments+xml",
+        )
+        _add_rel(
+            parts,
+            f"xl/worksheets/_rels/{sheet}.rels",
+            "rIdThreaded",
+            "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment",
+            "../threadedComments/threadedComment1.xml",
+        )
+
+    return rewrite_zip(data, edit)
+
+
+def docx_embed(data: bytes, files: dict[str, bytes]) -> bytes:
+    """Embed files in a .docx under word/embeddings/, related to the body as Word does."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        for number, (name, content) in enumerate(files.items(), start=1):
+            parts[f"word/embeddings/{name}"] = content
+            extension = name.rsplit(".", 1)[-1]
+            _add_default(parts, extension, EMBEDDED_TYPES[extension])
+            kind = f"{R}/oleObject" if extension == "bin" else f"{R}/package"
+            _add_rel(
+                parts, "word/_rels/document.xml.rels", f"rIdEmb{number}", kind, f"embeddings/{name}"
+            )
+
+    return rewrite_zip(data, edit)
+
+
+def docx_add_footnote(data: bytes, text: str) -> bytes:
+    """Add a footnotes part with one footnote holding ``text``."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        parts["word/footnotes.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
+            f'<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+            "</w:footnote></w:footnotes>"
+        ).encode()
+        _add_override(
+            parts,
+            "word/footnotes.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        )
+        _add_rel(
+            parts, "word/_rels/document.xml.rels", "rIdFoot", f"{R}/footnotes", "footnotes.xml"
+        )
+
+    return rewrite_zip(data, edit)
+
+
+def tiny_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def docx_picture(document, *, descr: str = "", title: str = "") -> None:
+    """Add an inline picture with alt text (wp:docPr and its pic:cNvPr copy, as Word does)."""
+    shape = document.add_picture(io.BytesIO(tiny_png()))
+    inline = shape._inline
+    for element in (inline.find(f"{{{WP}}}docPr"), next(inline.iter(f"{{{PIC}}}cNvPr"))):
+        if descr:
+            element.set("descr", descr)
+        if title:
+            element.set("title", title)
+
+
+def vml_shape_run(*, alt: str = "", title: str = "", image_title: str = ""):
+    """A run holding a VML picture shape with alt text, title and image title."""
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:v="{V}" xmlns:o="{VO}"><w:pict>'
+        f'<v:shape id="pic1" style="width:20pt;height:20pt" alt="{alt}" title="{title}">'
+        f'<v:imagedata o:title="{image_title}"/></v:shape></w:pict></w:r>'
+    )
+
+
+def textbox_run(text: str, fallback: str | None = None):
+    """A run holding a text box stored twice, as Word writes it: DrawingML (mc:Choice) and
+    VML (mc:Fallback). The fallback holds ``fallback`` (by default the same text)."""
+    from docx.oxml import parse_xml
+
+    fallback = text if fallback is None else fallback
+    return parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:mc="{MC}" xmlns:wp="{WP}" xmlns:a="{A}" xmlns:wps="{WPS}" '
+        f'xmlns:v="{V}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0'
+        '</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0'
+        '</wp:posOffset></wp:positionV><wp:extent cx="2000000" cy="400000"/><wp:wrapNone/>'
+        '<wp:docPr id="90" name="Text Box 90"/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        '<wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx><w:txbxContent><w:p><w:r>'
+        f"<w:t>{text}</w:t></w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
+        '<w:pict><v:shape id="tb90" type="#_x0000_t202" style="width:200pt;height:40pt">'
+        f"<v:textbox><w:txbxContent><w:p><w:r><w:t>{fallback}</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def zip_members(data: bytes) -> dict[str, bytes]:
+    """The members of a zip, name -> content, in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}

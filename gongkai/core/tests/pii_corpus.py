@@ -5,7 +5,14 @@ carry real check digits (GB 11643 for IDs, Luhn for cards); the hard negatives a
 ordinary numbers of a bureau's documents (文号, dates, amounts, 索引号, landlines, 统一社会
 信用代码) and near-misses (wrong check digit, impossible birth date, one digit too many).
 The files are real: .docx with a table, header, footer, comment and text box; .xlsx with a
-hidden sheet; a two-page PDF; CSV in UTF-8 and GB18030; HTML with a link.
+hidden sheet; a two-page PDF; CSV in UTF-8 and GB18030; HTML with a link. Three more files
+cover the places a tester found leaks in: a .docx with picture and shape alt text, a text
+box stored twice, a number split over runs, deleted text, a footnote, a link and embedded
+Word and Excel files; an .xlsx with shared rich-text strings, a number stored as a number and
+as a formula result, headers and footers with their codes, comments and threaded comments,
+an inline string, a tooltip and a link; HTML with numbers split by inline tags, in
+attributes and in comments, next to numbers split by block boundaries (which are not one
+number).
 """
 
 from __future__ import annotations
@@ -102,7 +109,7 @@ def credit_code(rng: random.Random, *, digits_only: bool = False) -> str:
 GROUPINGS = {
     (FindingKind.RESIDENT_ID, 18): ((6, 8, 4), (6, 4, 4, 4)),
     (FindingKind.RESIDENT_ID, 15): ((6, 6, 3),),
-    (FindingKind.MOBILE, 11): ((3, 4, 4),),
+    (FindingKind.MOBILE, 11): ((3, 4, 4), (3, 3, 5)),
 }
 
 
@@ -129,6 +136,9 @@ STYLES = (
     "em_dash",
 )
 ASCII_STYLES = ("plain", "spaced", "spaced_alt", "hyphenated")
+# Only mobiles are written like this: 151.2702.3097, 151 270 23097.
+MOBILE_STYLES = ("dotted", "fullwidth_dotted", "spaced_alt", "fullwidth_spaced_alt")
+ASCII_MOBILE_STYLES = ("dotted", "spaced_alt")
 
 
 def written(number: str, kind: FindingKind, style: str) -> str:
@@ -142,9 +152,12 @@ def written(number: str, kind: FindingKind, style: str) -> str:
         "hyphenated": "-",
         "fullwidth": "",
         "fullwidth_spaced": "\u3000",
+        "fullwidth_spaced_alt": "\u3000",
         "fullwidth_hyphenated": "－",
         "en_dash": "–",
         "em_dash": "—",
+        "dotted": ".",
+        "fullwidth_dotted": "．",
     }[style]
     text = separator.join(groups)
     if style.startswith("fullwidth"):
@@ -163,9 +176,15 @@ def plant(rng: random.Random, kind: FindingKind, style: str) -> Planted:
     return Planted(kind, number, style, written(number, kind, style))
 
 
-def positives(rng: random.Random, styles: tuple[str, ...] = STYLES) -> list[Planted]:
-    """One planted number of each kind in each style, plus prefixed and X-final forms."""
+def positives(
+    rng: random.Random,
+    styles: tuple[str, ...] = STYLES,
+    mobile_styles: tuple[str, ...] = MOBILE_STYLES,
+) -> list[Planted]:
+    """One planted number of each kind in each style, plus prefixed and X-final forms and
+    mobiles in their own styles (dotted, 3-3-5)."""
     planted = [plant(rng, kind, style) for kind in FindingKind for style in styles]
+    planted += [plant(rng, FindingKind.MOBILE, style) for style in mobile_styles]
     while True:  # an ID ending in X, in lower case too
         number = resident_id(rng)
         if number.endswith("X"):
@@ -204,6 +223,26 @@ FIXED_NEGATIVES = (
     "138123456789",
     "1381234567",
     "第1381234567号",
+    # Dots and spaces: only 151.2702.3097 and 151 270 23097 are mobiles.
+    "151.27",
+    "单价151.27元",
+    "192.168.100.123",
+    "IP 10.151.2702.3097",
+    "v2.151.2702.3097",
+    "151.2702.3097.1",
+    "151.2702.30971",
+    "138.12345678",
+    "1381234.5678",
+    "1.5127023097E10",
+    "3.1415926535",
+    "版本号 10.0.19041.1110",
+    "2019.05.24",
+    "２０１９．０５．２４",
+    "0857.822.1234",
+    "151-270-23097",
+    "151 270 23097 8",
+    "151 270 2309",
+    "毕人社发〔2019〕151号 第2702页",
 )
 
 
@@ -380,7 +419,7 @@ def build_corpus(seed: int = SEED) -> list[CorpusFile]:
         CorpusFile("名单.xlsx", xlsx_bytes(planted[:half], planted[half:], negatives), planted)
     )
 
-    planted = positives(rng, ASCII_STYLES)
+    planted = positives(rng, ASCII_STYLES, ASCII_MOBILE_STYLES)
     half = len(planted) // 2
     ascii_negatives = _ascii(negatives)
     pages = [
@@ -404,7 +443,221 @@ def build_corpus(seed: int = SEED) -> list[CorpusFile]:
     planted = positives(rng)
     text = "\n".join([sentence(p) for p in planted] + [f"参见{n}。" for n in negatives])
     files.append(CorpusFile("说明.txt", text.encode("utf-8"), planted))
+
+    files.append(gap_docx(rng, negatives))
+    files.append(gap_xlsx(rng, negatives))
+    files.append(gap_html(rng, negatives))
     return files
+
+
+def _draw(rng: random.Random, styles: tuple[str, ...] = (*ASCII_STYLES, "fullwidth")):
+    """Plant numbers of varying kinds and styles, one per call."""
+    kinds = list(FindingKind)
+
+    def draw(kind: FindingKind | None = None, style: str | None = None) -> Planted:
+        return plant(rng, kind or rng.choice(kinds), style or rng.choice(styles))
+
+    return draw
+
+
+def _thirds(text: str) -> tuple[str, str, str]:
+    a, b = len(text) // 3, 2 * len(text) // 3
+    return text[:a], text[a:b], text[b:]
+
+
+def gap_docx(rng: random.Random, negatives: list[str]) -> CorpusFile:
+    """A .docx with numbers where the first scanner did not look (see the module docstring)."""
+    import docx
+
+    from gongkai.core.tests import office_files
+
+    draw = _draw(rng)
+    planted: list[Planted] = []
+
+    def put(item: Planted) -> str:
+        planted.append(item)
+        return item.written
+
+    document = docx.Document()
+    document.add_paragraph("关于某某事项的说明")
+    office_files.docx_picture(
+        document, descr=f"申请人照片，{put(draw())}", title=f"照片 {put(draw())}"
+    )
+    vml = office_files.vml_shape_run(
+        alt=put(draw()), title=f"标题{put(draw())}", image_title=put(draw())
+    )
+    document.add_paragraph()._p.append(vml)
+    document.add_paragraph()._p.append(office_files.textbox_run(sentence_of(put(draw()))))
+    split = document.add_paragraph("联系人：")
+    first, middle, last = _thirds(put(draw(FindingKind.MOBILE, "spaced")))
+    split.add_run(first)
+    split.add_run(middle).bold = True
+    split.add_run(last).italic = True
+    for negative in negatives[:20]:
+        document.add_paragraph(f"依据{negative}办理。")
+    deleted = put(draw())
+    document.add_paragraph()._p.append(
+        docx.oxml.parse_xml(
+            f'<w:del xmlns:w="{office_files.W}" w:id="1" w:author="审核人" '
+            f'w:date="2019-05-24T10:00:00Z"><w:r><w:delText>{deleted}</w:delText></w:r></w:del>'
+        )
+    )
+    link = put(draw(FindingKind.RESIDENT_ID, "plain"))
+    document.part.relate_to(
+        f"https://www.example.gov.cn/view?sfzh={link}",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
+    out = io.BytesIO()
+    document.save(out)
+    data = office_files.docx_add_footnote(out.getvalue(), f"注：{put(draw())}")
+
+    workbook_cell, workbook_header = draw(), draw()
+    inner_docx = docx.Document()
+    inner_paragraph = draw()
+    inner_docx.add_paragraph(sentence(inner_paragraph))
+    inner = io.BytesIO()
+    inner_docx.save(inner)
+    data = office_files.docx_embed(
+        data,
+        {
+            "Microsoft_Excel_Worksheet.xlsx": _small_xlsx(workbook_cell, workbook_header),
+            "Microsoft_Word_Document.docx": inner.getvalue(),
+        },
+    )
+    planted += [workbook_cell, workbook_header, inner_paragraph]
+    return CorpusFile("图片与嵌入.docx", data, planted)
+
+
+def sentence_of(written: str) -> str:
+    return f"联系方式：{written}。"
+
+
+def _small_xlsx(cell: Planted, header: Planted) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "名单"
+    sheet.append(["姓名", "号码"])
+    sheet.append(["孙八", "备注"])
+    sheet["B3"] = cell.written
+    sheet.oddHeader.center.text = f"经办人 {header.written}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def gap_xlsx(rng: random.Random, negatives: list[str]) -> CorpusFile:
+    """An .xlsx with numbers where the first scanner did not look (see the module docstring)."""
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from gongkai.core.tests import office_files
+
+    draw = _draw(rng)
+    planted: list[Planted] = []
+
+    def put(item: Planted) -> str:
+        planted.append(item)
+        return item.written
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "名单"
+    sheet.append(["序号", "姓名", "号码", "备注"])
+    first, middle, last = _thirds(put(draw()))
+    sheet["C2"] = CellRichText([first, TextBlock(InlineFont(b=True), middle), last])
+    number = draw(FindingKind.MOBILE, "plain")
+    sheet["C3"] = int(put(number))
+    for row, negative in enumerate(negatives[:30], start=4):
+        sheet.cell(row=row, column=4, value=negative)
+    sheet["D2"].comment = Comment(f"核对：{put(draw())}", "审核人")
+    sheet.oddHeader.left.text = f"联系人 {put(draw())}"
+    sheet.oddHeader.left.font = "宋体,常规"
+    sheet.oddHeader.left.size = 12
+    sheet.oddHeader.right.text = "第&P页"
+    first, middle, last = _thirds(put(draw(FindingKind.MOBILE, "plain")))
+    sheet.evenFooter.center.text = f"电话 {first}&B{middle}&B{last}"
+    sheet.firstHeader.center.text = f"&KFF0000{put(draw())}"
+    sheet["B4"] = "链接"
+    sheet["B4"].hyperlink = Hyperlink(
+        ref="B4",
+        target=f"https://www.example.gov.cn/?tel={put(draw(FindingKind.MOBILE, 'plain'))}",
+        tooltip=f"联系 {put(draw())}",
+    )
+    secret = workbook.create_sheet("底稿")
+    secret.sheet_state = "hidden"
+    secret["A1"] = put(draw())
+    out = io.BytesIO()
+    workbook.save(out)
+    data = office_files.xlsx_shared_strings(out.getvalue())
+    first, rest = _split_two(put(draw()))
+    data = office_files.xlsx_set_cell(
+        data,
+        "sheet1.xml",
+        f'<c r="E2" t="inlineStr"><is><r><t>{first}</t></r><r><rPr><i/></rPr><t>{rest}</t></r>'
+        "</is></c>",
+    )
+    formula = draw(FindingKind.MOBILE, "plain")
+    data = office_files.xlsx_set_cell(
+        data, "sheet1.xml", f'<c r="E3"><f>C3+0</f><v>{put(formula)}</v></c>'
+    )
+    data = office_files.xlsx_add_threaded_comment(
+        data, "sheet1.xml", "C3", f"请再核对 {put(draw())}"
+    )
+    return CorpusFile("页眉批注.xlsx", data, planted)
+
+
+def _split_two(text: str) -> tuple[str, str]:
+    return text[: len(text) // 2], text[len(text) // 2 :]
+
+
+HTML_NEAR_MISSES = (
+    "<p>138</p><p>12345678</p>",
+    "<table><tr><td>151</td><td>2702 3097</td></tr></table>",
+    "<p>手机138<br>1234 5678</p>",
+    "<ul><li>110101</li><li>19900307002X</li></ul>",
+    "<div>1381234</div><div>5678</div>",
+    "<p>金额<b>13812345678</b>.50元</p>",
+    "<p>IP <span>192.168</span>.100.123</p>",
+)
+
+
+def gap_html(rng: random.Random, negatives: list[str]) -> CorpusFile:
+    """HTML with numbers split by inline tags, in attributes and in comments."""
+    draw = _draw(rng)
+    planted: list[Planted] = []
+
+    def put(item: Planted) -> str:
+        planted.append(item)
+        return item.written
+
+    def split(item: Planted, tags: tuple[str, str]) -> str:
+        first, middle, last = _thirds(put(item))
+        return f"<{tags[0]}>{first}</{tags[0]}>{middle}<{tags[1]}>{last}</{tags[1]}>"
+
+    body = [
+        f"<p>电话：{split(draw(FindingKind.MOBILE), ('span', 'b'))}</p>",
+        f"<p>身份证号：{split(draw(FindingKind.RESIDENT_ID), ('font color=red', 'strong'))}</p>",
+        f"<p>卡号：{split(draw(FindingKind.BANK_CARD), ('em', 'u'))}</p>",
+        f'<p><a href="#x">{split(draw(), ("sub", "sup"))}</a>。</p>',
+        f'<p><img src="photo.png" alt="{put(draw())}" title="照片{put(draw())}"></p>',
+        f'<form><input type="text" value="{put(draw())}"></form>',
+        f'<div data-phone="{put(draw())}">联系人</div>',
+        f"<!-- 联系人：{put(draw())} -->",
+    ]
+    body += list(HTML_NEAR_MISSES)
+    body += [f"<p>{n}</p>" for n in negatives]
+    head = (
+        '<meta charset="utf-8"><title>公示</title>'
+        f'<meta name="description" content="经办人 {put(draw())}">'
+    )
+    html = f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(body)}</body></html>"
+    return CorpusFile("拆分.html", html.encode(), planted)
 
 
 def write_corpus(directory: Path, seed: int = SEED) -> list[CorpusFile]:
