@@ -128,6 +128,7 @@ class _Job:
 
     def run(self) -> None:
         self.doc = _open(self.name, self.data)
+        hide_layers_again = _show_all_layers(self.doc)
         selected = [f for f in self.findings if self.only is None or self.only(f)]
         self.masked_numbers = {(f.kind, f.normalised): f.masked for f in selected}
         self.waived = {(f.kind, f.normalised) for f in self.findings} - set(self.masked_numbers)
@@ -139,6 +140,7 @@ class _Job:
         self._clean_xfa()
         self._clean_strings()
         self._redact_pages()
+        hide_layers_again()
         if not self.changed:
             self.result = MaskResult(self.data, [])
             return
@@ -353,10 +355,18 @@ class _Job:
             targets: set[int] = set()
             for finding in self._to_mask(text):
                 number = (finding.kind, finding.normalised)
-                if number not in self.masked_numbers:
-                    # Page text that pdfium did not show the reviewer: left as it is.
-                    continue
                 span = chars[finding.start : finding.end]
+                if number not in self.masked_numbers:
+                    if all(c is None or not c.bbox.intersects(page.rect) for c in span):
+                        # Outside the page (cropped away): no reader sees it, nor did the
+                        # reviewer, but it is in the file.
+                        location = _("page %(number)s outside the visible area") % {
+                            "number": page.number + 1
+                        }
+                        self._note([finding], location)
+                    else:
+                        # Page text that pdfium did not show the reviewer: left as it is.
+                        continue
                 segments += _segments(span, finding.masked)
                 targets.update(id(c) for c in span if c is not None)
             if not segments:
@@ -489,6 +499,24 @@ def _open(name: str, data: bytes):
     return doc
 
 
+def _show_all_layers(doc):
+    """Make every optional-content layer visible (MuPDF neither extracts nor redacts the
+    text of a hidden layer, which pypdfium2 reads); returns what puts the default back.
+    Must run before any page is loaded."""
+    catalog = doc.pdf_catalog()
+    kind, value = doc.xref_get_key(catalog, "OCProperties/D")
+    if kind not in {"dict", "xref"}:
+        return lambda: None
+    doc.xref_set_key(catalog, "OCProperties/D/OFF", "[]")
+    doc.xref_set_key(catalog, "OCProperties/D/BaseState", "/ON")
+    doc.xref_set_key(catalog, "OCProperties/D/AS", "null")
+
+    def restore() -> None:
+        doc.xref_set_key(catalog, "OCProperties/D", value)
+
+    return restore
+
+
 def _pdfium_texts(name: str, data: bytes) -> list[str]:
     """The text of every page as pypdfium2 extracts it (as ``extract`` does)."""
     import pypdfium2 as pdfium
@@ -512,9 +540,9 @@ def _pdfium_texts(name: str, data: bytes) -> list[str]:
     return texts
 
 
-def _page_chars(page, *, clip: bool = False) -> tuple[str, list[_Char | None]]:
+def _page_chars(page) -> tuple[str, list[_Char | None]]:
     """The page text as PyMuPDF reads it, line by line, and the character behind each
-    position of that text (None for the line breaks)."""
+    position of that text (None for the line breaks). Text outside the page counts too."""
     import pymupdf
 
     flags = (
@@ -522,9 +550,7 @@ def _page_chars(page, *, clip: bool = False) -> tuple[str, list[_Char | None]]:
         | pymupdf.TEXT_PRESERVE_WHITESPACE
         | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
     )
-    if clip:
-        flags |= pymupdf.TEXT_MEDIABOX_CLIP
-    raw = page.get_text("rawdict", flags=flags)
+    raw = page.get_text("rawdict", flags=flags, clip=pymupdf.INFINITE_RECT())
     parts: list[str] = []
     chars: list[_Char | None] = []
     line_number = 0
@@ -892,6 +918,7 @@ def _verify(name: str, output: bytes, pages: int, masked: set[Number]) -> None:
     try:
         if doc.page_count != pages or doc.needs_pass:
             raise _unverified(name)
+        _show_all_layers(doc)
         for page in doc:
             text, _chars = _page_chars(page)
             pieces = [text]

@@ -88,7 +88,7 @@ def pdfium_texts(data: bytes) -> list[str]:
 
 def mupdf_texts(data: bytes) -> list[str]:
     with pymupdf.open(stream=data, filetype="pdf") as doc:
-        return [page.get_text() for page in doc]
+        return [page.get_text(flags=0, clip=pymupdf.INFINITE_RECT()) for page in doc]
 
 
 def raw_pieces(data: bytes) -> list[bytes]:
@@ -453,6 +453,54 @@ def test_hidden_text_without_an_image_is_redacted():
     doc[0].insert_text((72, 300), f"hidden {ID_A}", fontsize=12, render_mode=3)
     result = mask_pdf("a.pdf", doc.tobytes())
     assert leftovers(result.data, {ID_A}) == []
+
+
+def test_a_hidden_layer_is_redacted_and_stays_hidden():
+    doc = plain_pdf_with(text=f"Tel {MOBILE_A}")
+    layer = doc.add_ocg("内部", on=False)
+    doc[0].insert_text((72, 200), f"draft {MOBILE_A} / {ID_A}", fontsize=12, oc=layer)
+    data = doc.tobytes()
+    assert {f.normalised for f in scan_file("a.pdf", data)} == {MOBILE_A, ID_A}
+    result = mask_pdf("a.pdf", data)
+    assert leftovers(result.data, {MOBILE_A, ID_A}) == []
+    with pymupdf.open(stream=result.data, filetype="pdf") as out:
+        assert out.get_layer()["off"] == list(out.get_ocgs())
+
+
+def test_text_outside_the_page_is_redacted_too():
+    # Cropped away or beyond the page: pypdfium2 does not read it, but it is in the file.
+    doc = plain_pdf_with(text=f"Tel {MOBILE_A}")
+    doc[0].insert_text((72, 700), f"cropped {MOBILE_A}", fontsize=12)
+    doc[0].insert_text((700, 100), f"beyond {MOBILE_B}", fontsize=12)
+    doc[0].set_cropbox(pymupdf.Rect(0, 0, 595, 400))
+    data = doc.tobytes()
+    assert [f.normalised for f in scan_file("a.pdf", data)] == [MOBILE_A]
+    result = mask_pdf("a.pdf", data)
+    assert leftovers(result.data, {MOBILE_A, MOBILE_B}) == []
+    assert [f.normalised for f in result.masked] == [MOBILE_A, MOBILE_B]
+    with pymupdf.open(stream=result.data, filetype="pdf") as out:
+        everything = out[0].get_text(flags=0, clip=pymupdf.INFINITE_RECT())
+    assert "cropped" in everything and "beyond" in everything
+
+
+def test_actual_text_is_redacted_with_its_glyphs():
+    doc = plain_pdf_with()
+    stream = (
+        "BT /helv 12 Tf 72 300 Td /Span <</ActualText <FEFF"
+        + MOBILE_A.encode("utf-16-be").hex()
+        + ">>> BDC (xxxxxxxxxxx) Tj EMC ET"
+    )
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<<>>")
+    doc.update_stream(xref, stream.encode())
+    contents = doc[0].get_contents()
+    doc.xref_set_key(
+        doc[0].xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in [*contents, xref]) + "]"
+    )
+    data = doc.tobytes()
+    assert [f.normalised for f in scan_file("a.pdf", data)] == [MOBILE_A]
+    result = mask_pdf("a.pdf", data)
+    assert leftovers(result.data, {MOBILE_A}) == []
 
 
 def number_image(text: str) -> bytes:
