@@ -206,17 +206,17 @@ def _extract(name: str, data: bytes, depth: int) -> list[TextChunk]:
             for unit in ooxml_units(package, kind)
             if not unit.shadow and unit.text.strip()
         ]
-        embedded = package.embedded()
+        embedded = [(member, package.read(member)) for member in package.embedded()]
     except ExtractionError:
         raise
     except Exception as exc:
         raise _corrupt(name, kind) from exc
-    for member in embedded:
+    for member, content in embedded:
         inner = posixpath.basename(member)
         if depth + 1 >= MAX_EMBEDDING_DEPTH:
             raise embedded_error(name, inner)
         try:
-            found = _extract(inner, package.read(member), depth + 1)
+            found = _extract(inner, content, depth + 1)
         except ExtractionError as exc:
             raise embedded_error(name, inner) from exc
         chunks.extend(TextChunk(embedded_location(inner, c.location), c.text) for c in found)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import posixpath
 import warnings
 from collections import Counter
@@ -52,6 +53,8 @@ from .extract import (
 from .htmltext import mask_html_chunks
 from .masking import FindingFilter, MaskingError, MaskResult
 from .scanner import Finding, mask_text, scan_text
+
+logger = logging.getLogger(__name__)
 
 # extract.ExtractionError reasons -> MaskingError reasons.
 _REASONS = {
@@ -102,19 +105,26 @@ def mask_file(name: str, data: bytes, *, only: FindingFilter | None = None) -> M
         offered.append(finding)
         return only is None or bool(only(finding))
 
-    if kind in _TEXT_LABEL_KINDS:
-        result, chosen = _mask_text_file(name, data, kind, select)
-    elif kind == "html":
-        result, chosen = _mask_html_file(name, data, select)
-    else:
-        result, chosen = _mask_package(name, data, kind, select, depth=0)
-    if _identities(offered) != _identities(reported):
-        # The masker read the file differently from the scan: never trust it.
-        raise _unverified(name)
-    masked = [finding.at(attachment_location(name, location)) for location, finding in chosen]
-    if not masked:
-        return MaskResult(data=data, masked=[])
-    _verify(name, kind, data, result, reported, masked)
+    try:
+        if kind in _TEXT_LABEL_KINDS:
+            result, chosen = _mask_text_file(name, data, kind, select)
+        elif kind == "html":
+            result, chosen = _mask_html_file(name, data, select)
+        else:
+            result, chosen = _mask_package(name, data, kind, select, depth=0)
+        if _identities(offered) != _identities(reported):
+            # The masker read the file differently from the scan: never trust it.
+            raise _unverified(name)
+        masked = [finding.at(attachment_location(name, location)) for location, finding in chosen]
+        if not masked:
+            return MaskResult(data=data, masked=[])
+        _verify(name, kind, data, result, reported, masked)
+    except MaskingError:
+        raise
+    except Exception as exc:
+        # A file the scan could read but the masker stumbled on: refuse it, never half mask.
+        logger.exception("masking %s failed", name)
+        raise _unverified(name) from exc
     return MaskResult(data=result, masked=masked)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils.translation import gettext, pgettext
 from pypdf import PdfReader, PdfWriter
 
-from gongkai.core.pii import ExtractionError, FindingKind, extract_text, scan_file
+from gongkai.core.pii import ExtractionError, FindingKind, extract_text, scan_file, scan_text
 from gongkai.core.tests import pii_corpus as corpus
 
 FILES = {f.name: f for f in corpus.build_corpus()}
@@ -185,3 +185,192 @@ def test_docx_hyperlink_targets_are_scanned():
     findings = scan_file("链接.docx", out.getvalue())
     assert [f.normalised for f in findings] == ["11010119900307002X"]
     assert "/word/document.xml" in findings[0].location
+
+
+# The places a tester found leaks in -------------------------------------------------------
+
+
+def _locations(name: str) -> dict[str, str]:
+    return {f.normalised: f.location for f in scan_file(name, FILES[name].data)}
+
+
+def _attachment(name: str, location: str) -> str:
+    return gettext("attachment %(name)s %(location)s") % {"name": name, "location": location}
+
+
+def test_docx_alt_text_text_box_split_runs_footnote_and_embedded_files_have_locations():
+    name = "图片与嵌入.docx"
+    locations = _locations(name)
+    planted = FILES[name].planted
+    body = pgettext("document part", "body")
+    alt = gettext("%(part)s image or shape %(number)s alt text")
+    descr, title, vml_alt, vml_title, image_title, textbox, split = planted[:7]
+    assert locations[descr.normalised] == _attachment(name, alt % {"part": body, "number": 1})
+    assert locations[title.normalised] == _attachment(name, alt % {"part": body, "number": 1})
+    for item in (vml_alt, vml_title, image_title):
+        assert locations[item.normalised] == _attachment(name, alt % {"part": body, "number": 2})
+    assert gettext("%(part)s text box") % {"part": body} in locations[textbox.normalised]
+    assert split.normalised in locations
+    footnote = planted[9]
+    assert pgettext("document part", "footnotes") in locations[footnote.normalised]
+    cell, header, inner = planted[-3:]
+    embedded = gettext("embedded object %(name)s %(location)s")
+    sheet = gettext("sheet %(sheet)s %(cell)s") % {"sheet": "名单", "cell": "B3"}
+    assert locations[cell.normalised] == _attachment(
+        name, embedded % {"name": "Microsoft_Excel_Worksheet.xlsx", "location": sheet}
+    )
+    header_location = gettext("sheet %(sheet)s %(part)s") % {
+        "sheet": "名单",
+        "part": pgettext("document part", "header"),
+    }
+    assert locations[header.normalised].endswith(header_location)
+    assert "Microsoft_Word_Document.docx" in locations[inner.normalised]
+
+
+def test_xlsx_headers_footers_comments_links_and_numbers_have_locations():
+    name = "页眉批注.xlsx"
+    locations = _locations(name)
+    planted = FILES[name].planted
+    rich, number, comment, odd_header, even_footer, first_header, link, tooltip, hidden = planted[
+        :9
+    ]
+    cell = gettext("sheet %(sheet)s %(cell)s")
+    part = gettext("sheet %(sheet)s %(part)s")
+    assert locations[rich.normalised] == _attachment(name, cell % {"sheet": "名单", "cell": "C2"})
+    assert locations[number.normalised] == _attachment(name, cell % {"sheet": "名单", "cell": "C3"})
+    assert locations[comment.normalised] == _attachment(
+        name, gettext("sheet %(sheet)s %(cell)s comment") % {"sheet": "名单", "cell": "D2"}
+    )
+    for item, label in (
+        (odd_header, pgettext("document part", "header")),
+        (even_footer, pgettext("document part", "even page footer")),
+        (first_header, pgettext("document part", "first page header")),
+    ):
+        assert locations[item.normalised] == _attachment(
+            name, part % {"sheet": "名单", "part": label}
+        )
+    assert "/xl/worksheets/sheet1.xml" in locations[link.normalised]
+    assert locations[tooltip.normalised] == _attachment(
+        name, gettext("sheet %(sheet)s %(cell)s hyperlink") % {"sheet": "名单", "cell": "B4"}
+    )
+    hidden_sheet = gettext("%(sheet)s (hidden)") % {"sheet": "底稿"}
+    assert locations[hidden.normalised] == _attachment(
+        name, cell % {"sheet": hidden_sheet, "cell": "A1"}
+    )
+    inline, formula, threaded = planted[9:]
+    assert locations[inline.normalised].endswith(" E2")
+    assert locations[formula.normalised].endswith(" E3")
+    assert locations[threaded.normalised] == _attachment(
+        name,
+        gettext("sheet %(sheet)s %(cell)s threaded comment") % {"sheet": "名单", "cell": "C3"},
+    )
+
+
+def test_excel_header_codes_are_not_text():
+    from gongkai.core.pii.extract import header_footer_text
+
+    raw = '&L&"宋体,常规"&12 联系人 138&B1234&B5678&C&KFF0000A&&B&R第&P页'
+    text, origin = header_footer_text(raw)
+    assert text == "\n 联系人 13812345678\nA&B\n第\n页"
+    assert [f.normalised for f in scan_text(text)] == ["13812345678"]
+    assert "".join(raw[s:e] for _node, s, e in origin if _node >= 0) == (
+        " 联系人 13812345678A&&B第页"
+    )
+
+
+def test_html_attachment_reads_split_numbers_attributes_and_comments_but_not_block_splits():
+    name = "拆分.html"
+    chunks = {c.location: c.text for c in extract_text(name, FILES[name].data)}
+    assert set(chunks) == {
+        pgettext("document part", "text"),
+        pgettext("document part", "attributes"),
+        pgettext("document part", "HTML comments"),
+    }
+    assert sorted(f.normalised for f in scan_file(name, FILES[name].data)) == sorted(
+        p.normalised for p in FILES[name].planted
+    )
+    for near_miss in corpus.HTML_NEAR_MISSES:
+        assert scan_file("x.html", near_miss.encode()) == [], near_miss
+
+
+def _docx_with(**embedded: bytes) -> bytes:
+    import docx
+
+    from gongkai.core.tests import office_files
+
+    document = docx.Document()
+    document.add_paragraph("正文")
+    out = io.BytesIO()
+    document.save(out)
+    return office_files.docx_embed(out.getvalue(), embedded)
+
+
+def test_docx_with_an_ole_object_must_be_checked_by_hand():
+    data = _docx_with(**{"oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)})
+    with pytest.raises(ExtractionError) as caught:
+        scan_file("附件.docx", data)
+    assert caught.value.reason == "embedded"
+    message = gettext(
+        "Cannot check the attachment “%(name)s” automatically: it contains an embedded object "
+        "(%(object)s) that cannot be read. Check it by hand, or replace the object with its "
+        "content."
+    )
+    assert str(caught.value) == message % {"name": "附件.docx", "object": "oleObject1.bin"}
+
+
+def test_embedded_files_are_followed_only_so_deep():
+    level = _docx_with()
+    for depth in range(3):
+        level = _docx_with(**{f"Microsoft_Word_Document{depth}.docx": level})
+        if depth < 2:
+            extract_text("x.docx", level)
+    with pytest.raises(ExtractionError) as caught:
+        extract_text("x.docx", level)
+    assert caught.value.reason == "embedded"
+
+
+def test_a_damaged_embedded_workbook_must_be_checked_by_hand():
+    data = _docx_with(**{"Microsoft_Excel_Worksheet.xlsx": b"PK\x03\x04broken"})
+    with pytest.raises(ExtractionError) as caught:
+        scan_file("附件.docx", data)
+    assert caught.value.reason == "embedded"
+
+
+def test_drawing_and_chart_text_is_read():
+    from gongkai.core.tests import office_files
+
+    def edit(parts):
+        parts["xl/drawings/drawing1.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8"?><xdr:wsDr xmlns:xdr="http://schemas.'
+            'openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.'
+            'openxmlformats.org/drawingml/2006/main"><xdr:sp><xdr:txBody><a:p><a:r><a:t>电话 138'
+            "</a:t></a:r><a:r><a:t>1234 1234</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>"
+        ).encode()
+
+    data = office_files.rewrite_zip(office_files.make_xlsx(leaks=False), edit)
+    findings = scan_file("图.xlsx", data)
+    assert [f.normalised for f in findings] == ["13812341234"]
+    assert "/xl/drawings/drawing1.xml" in findings[0].location
+
+
+def test_numeric_cells_holding_a_mobile_are_found():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = 13812341234
+    workbook.active["A2"] = 13812341234.0
+    workbook.active["A3"] = 138123412345  # one digit too many
+    out = io.BytesIO()
+    workbook.save(out)
+    findings = scan_file("数.xlsx", out.getvalue())
+    assert [(f.normalised, f.location.rsplit(" ", 1)[-1]) for f in findings] == [
+        ("13812341234", "A1"),
+        ("13812341234", "A2"),
+    ]
+
+
+def test_search_text_of_html_is_unchanged():
+    from gongkai.core.pii.htmltext import html_text
+
+    html = '<p>毕<b>节</b>市</p><a href="/a.pdf">附件</a><!-- 注释 --><p title="标题">x</p>'
+    assert html_text(html) == "毕\n节\n市\n/a.pdf\n附件\nx"
