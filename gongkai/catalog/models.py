@@ -16,9 +16,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from gongkai.org.permissions import DepartmentOwnedPageMixin
 from gongkai.portal.cache import PublicCacheMixin
 
 from .choices import DisclosureAttribute, DisclosureItem, Validity, WithholdingReason
+from .forms import CatalogRecordForm
+from .permissions import RecordPermissionTester
 
 INDEX_NUMBER_RE = r"^[0-9A-Z]{9,18}/\d{4}-\d{5}$"
 
@@ -117,12 +120,16 @@ class CatalogColumnPage(PublicCacheMixin, Page):
         return context
 
 
-class CatalogRecord(PublicCacheMixin, Page):
+class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
     """A piece of government information (政府信息) in the catalogue (政府信息公开目录).
 
     Its 索引号 is assigned once, on first publication, and never changes
-    (REGULATIONS §4); withdrawal is a state, not a deletion.
+    (REGULATIONS §4); withdrawal is a state, not a deletion. Its department's staff write
+    it (org/permissions.py); it leaves the site only by withdrawal (catalog/permissions.py).
     """
+
+    permission_tester_class = RecordPermissionTester
+    base_form_class = CatalogRecordForm
 
     index_number = models.CharField(
         _("index number"),

@@ -2,7 +2,6 @@
 
 from django.db.models import Count, QuerySet
 from wagtail.models import Page
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .archive import AttachmentOriginal
 from .choices import DisclosureAttribute
@@ -58,9 +57,13 @@ def attachment_originals_for_user(user) -> QuerySet[AttachmentOriginal]:
     An original still carries what publication strips (authors, comments, tracked
     changes), so it is for the staff who are responsible for its record: superusers and
     the office reviewers (局办公室, who keep the confidentiality review) see every one;
-    other staff see the originals of records of their own department that they may edit.
-    Anonymous users and inactive accounts see none.
+    other staff see the originals of records of their own department that they may edit
+    by the department rule (org.permissions.editable_department_pages), even when their
+    role works across departments (a leader signs off, the information centre runs the
+    site: neither needs the unredacted files). Anonymous users and inactive accounts see
+    none.
     """
+    from gongkai.org.permissions import editable_department_pages
     from gongkai.org.roles import OFFICE_REVIEWER, user_has_role
     from gongkai.org.selectors import department_of
 
@@ -72,7 +75,6 @@ def attachment_originals_for_user(user) -> QuerySet[AttachmentOriginal]:
     department = department_of(user)
     if department is None:
         return originals.none()
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    records = CatalogRecord.objects.filter(department=department, pk__in=editable.values("pk"))
+    records = editable_department_pages(user, CatalogRecord.objects.filter(department=department))
     documents = RecordAttachment.objects.filter(record__in=records).values("document_id")
     return originals.filter(document_id__in=documents)

@@ -8,11 +8,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.actions.unpublish_page import UnpublishPageAction
 
 from gongkai.core.audit import audit
 from gongkai.org.models import Bureau
 
 from .models import CatalogRecord, IndexNumberCounter
+from .permissions import can_withdraw
 
 
 class CatalogAction(models.TextChoices):
@@ -61,7 +63,8 @@ def record_withdraw(*, record: CatalogRecord, by: Any, reason: str) -> CatalogRe
     the unpublication) and writes one audit entry. The record keeps its 索引号 and stays
     in the staff archive; republishing it needs a fresh review (see withdrawal.py).
     Raises ValidationError without a reason or for a record that is not live or already
-    withdrawn, PermissionDenied if `by` may not unpublish it.
+    withdrawn, PermissionDenied if `by` may not withdraw records (permissions.can_withdraw:
+    office reviewers, leaders, superusers). `by=None` is the system itself.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -71,13 +74,15 @@ def record_withdraw(*, record: CatalogRecord, by: Any, reason: str) -> CatalogRe
         raise ValidationError(_("This record has already been withdrawn."))
     if not record.live:
         raise ValidationError(_("Only a published record can be withdrawn."))
-    if by is not None and not record.permissions_for_user(by).can_unpublish():
+    if by is not None and not can_withdraw(record, by):
         raise PermissionDenied(_("You may not withdraw this record."))
     now = timezone.now()
     CatalogRecord.objects.filter(pk=record.pk).update(withdrawn_at=now, withdrawal_reason=reason)
     record.withdrawn_at = now
     record.withdrawal_reason = reason
-    record.unpublish(user=by)
+    # Records refuse Wagtail's plain unpublish to everyone (RecordPermissionTester);
+    # withdrawal is the one way, and its permission was checked above.
+    UnpublishPageAction(record, user=by).execute(skip_permission_checks=True)
     audit(
         record,
         CatalogAction.WITHDRAW,

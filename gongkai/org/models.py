@@ -81,6 +81,15 @@ class Department(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+    first_review_by_office = models.BooleanField(
+        _("first review by the office"),
+        default=False,
+        help_text=_(
+            "For a department with a single member of staff: the department review (初审) of "
+            "its records is done by the office (局办公室) instead, so nobody approves their own "
+            "submission."
+        ),
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]

@@ -41,6 +41,23 @@ def department_of(user) -> Department | None:
     return profile.department if profile else None
 
 
+def department_heads(department: Department) -> QuerySet:
+    """Active users holding the department-head role (科室负责人) in `department`."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import DEPARTMENT_HEAD
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_profile__department=department,
+            groups__role_link__code=DEPARTMENT_HEAD,
+        )
+        .distinct()
+    )
+
+
 def responsible_departments(plan_item: str) -> QuerySet[Department]:
     """Departments responsible for a plan item ("二(五)1"); all active ones for 各科室、单位.
 

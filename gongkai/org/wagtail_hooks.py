@@ -38,6 +38,7 @@ class DepartmentViewSet(SnippetViewSet):
         FieldPanel("duties"),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("sort_order")]),
         FieldPanel("is_active"),
+        FieldPanel("first_review_by_office"),
     ]
 
 

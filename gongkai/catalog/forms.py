@@ -1,0 +1,65 @@
+"""The catalogue record editor's form: the responsible department follows the department rule."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from gongkai.org.permissions import (
+    choosable_departments,
+    department_scope,
+    may_create_department_pages,
+    no_department_message,
+)
+
+OTHER_DEPARTMENT = gettext_lazy(
+    "You may choose only your own department: records of other departments are theirs to write."
+)
+
+
+class CatalogRecordForm(WagtailAdminPageForm):
+    """New records start with the author's department; departmental staff (drafters,
+    department heads) cannot choose another. Bureau-wide roles choose freely."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("department")
+        if field is None or self.for_user is None:
+            return
+        scope = department_scope(self.for_user)
+        # The page's department as the database has it (the instance may be an old revision).
+        current = self.instance.owning_department_id() if self.instance.pk else None
+        if not scope.across:
+            # Their own department (and the record's present one): a plain list, not the
+            # chooser of every department. The widget first, so the queryset fills it.
+            field.widget = forms.Select()
+            field.empty_label = None
+        field.queryset = choosable_departments(self.for_user, current_id=current)
+        field.error_messages = {**field.error_messages, "invalid_choice": OTHER_DEPARTMENT}
+        if self.instance.department_id is None and scope.department_id is not None:
+            self.initial["department"] = scope.department_id
+
+    def clean_department(self):
+        department = self.cleaned_data.get("department")
+        scope = department_scope(self.for_user) if self.for_user is not None else None
+        if (
+            department is None
+            and scope is not None
+            and not scope.across
+            and scope.department_id is not None
+        ):
+            # A draft saved without one (required fields are deferred) is still the author's.
+            return choosable_departments(self.for_user).get(pk=scope.department_id)
+        return department
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            self.instance.pk is None
+            and self.for_user is not None
+            and not may_create_department_pages(self.for_user)
+        ):
+            raise ValidationError(no_department_message(type(self.instance)))
+        return cleaned_data
