@@ -43,7 +43,10 @@ _FULLWIDTH_DIGITS = "０１２３４５６７８９"
 _TO_ASCII = str.maketrans(_FULLWIDTH_DIGITS + "Ｘｘx", _DIGITS + "XXX")
 # What may stand between the digits of one number in extracted text or a raw string:
 # spaces and line breaks, dashes, dots (151.2702.3097).
-_SEPARATOR_CLASS = r"[\s\u00a0\u3000\-\u2010-\u2015\u2212\uff0d.\uff0e]"
+_SEPARATOR_RUN = re.compile(r"[\s\u00a0\u3000\-\u2010-\u2015\u2212\uff0d.\uff0e]+")
+_LONG_RUN = re.compile(r"[0-9X]{11,}")
+# A literal (without nested parentheses) or hexadecimal string in a content stream.
+_STRING_TOKEN = re.compile(rb"\((?:[^\\()]|\\[\s\S])*\)|<[0-9A-Fa-f\s]+>")
 
 # Where, above the baseline, the removal band of a character lies (in font sizes). MuPDF
 # removes every glyph whose box touches a redaction rectangle, and its boxes reach from
@@ -94,13 +97,25 @@ def mask_pdf(name: str, data: bytes, *, only: FindingFilter | None = None) -> Ma
 @dataclass
 class _Char:
     c: str
-    bbox: object  # pymupdf.Rect
-    origin: object  # pymupdf.Point
+    box: tuple[float, float, float, float]
+    point: tuple[float, float]  # the origin, on the baseline
     size: float
     color: int
     invisible: bool
     line: int
     dir: tuple[float, float]
+
+    @property
+    def bbox(self):
+        import pymupdf
+
+        return pymupdf.Rect(self.box)
+
+    @property
+    def origin(self):
+        import pymupdf
+
+        return pymupdf.Point(self.point)
 
 
 @dataclass
@@ -125,6 +140,7 @@ class _Job:
     removed: set[int] = field(default_factory=set)  # objects of deleted comments
     changed: bool = False
     result: MaskResult | None = None
+    number_set: _NumberSet | None = None
 
     def run(self) -> None:
         self.doc = _open(self.name, self.data)
@@ -165,15 +181,23 @@ class _Job:
         the scanner's rules do not see there (written with other separators)."""
         chosen = [f for f in scan_text(text) if (f.kind, f.normalised) not in self.waived]
         taken = [(f.start, f.end) for f in chosen]
-        for (kind, number), masked in list(self.masked_numbers.items()):
-            for match in _number_pattern(number).finditer(text):
-                if any(s < match.end() and match.start() < e for s, e in taken):
+        present = _numbers_in(text, self._numbers())
+        if present:
+            flat, positions = _flat_positions(text)
+            for (kind, number), masked in list(self.masked_numbers.items()):
+                if number not in present:
                     continue
-                taken.append((match.start(), match.end()))
-                chosen.append(
-                    Finding(kind, match.start(), match.end(), match.group(), number, masked)
-                )
+                for start, end in _occurrences(text, flat, positions, number):
+                    if any(s < end and start < e for s, e in taken):
+                        continue
+                    taken.append((start, end))
+                    chosen.append(Finding(kind, start, end, text[start:end], number, masked))
         return sorted(chosen, key=lambda f: f.start)
+
+    def _numbers(self) -> _NumberSet:
+        if self.number_set is None or len(self.number_set.numbers) != len(self.masked_numbers):
+            self.number_set = _NumberSet({number for _kind, number in self.masked_numbers})
+        return self.number_set
 
     def _note(self, findings: list[Finding], location: str) -> None:
         where = attachment_location(self.name, location)
@@ -383,8 +407,10 @@ class _Job:
                 graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
                 text=pymupdf.PDF_REDACT_TEXT_REMOVE,
             )
+            shape = page.new_shape()
             for segment in segments:
-                _write(page, segment)
+                _write(shape, segment)
+            shape.commit()
             self.pages_redacted.add(page.number)
             self.changed = True
 
@@ -563,8 +589,8 @@ def _page_chars(page) -> tuple[str, list[_Char | None]]:
                 for raw_char in span["chars"]:
                     char = _Char(
                         c=raw_char["c"],
-                        bbox=pymupdf.Rect(raw_char["bbox"]),
-                        origin=pymupdf.Point(raw_char["origin"]),
+                        box=tuple(raw_char["bbox"]),
+                        point=tuple(raw_char["origin"]),
                         size=span["size"],
                         color=span.get("color", 0),
                         invisible=span.get("alpha", 255) == 0,
@@ -582,25 +608,35 @@ def _page_chars(page) -> tuple[str, list[_Char | None]]:
 # Locating and removing the characters.
 
 
-def _digits(number: str, separators: int) -> str:
-    """A regular expression for the digits of ``number`` in ASCII or full-width, with up
-    to ``separators`` separators between any two."""
-    classes = []
-    for digit in number:
-        if digit == "X":
-            classes.append("[XxＸｘ]")
-        else:
-            classes.append(f"[{digit}{_FULLWIDTH_DIGITS[int(digit)]}]")
-    return f"{_SEPARATOR_CLASS}{{0,{separators}}}".join(classes)
+def _flat_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` flattened as ``_flatten`` does, and where each of its characters was."""
+    flat, positions = [], []
+    for index, char in enumerate(text):
+        if _SEPARATOR_RUN.match(char):
+            continue
+        flat.append(_flatten(char, separators=False))
+        positions.append(index)
+    return "".join(flat), positions
 
 
-def _number_pattern(number: str) -> re.Pattern:
-    """``number`` standing on its own (no digit directly before or after it)."""
-    return re.compile(f"(?<![0-9０-９]){_digits(number, 3)}(?![0-9０-９])")
+def _occurrences(
+    text: str, flat: str, positions: list[int], number: str
+) -> Iterator[tuple[int, int]]:
+    """Where the digits of ``number`` stand in ``text`` with anything in ``_SEPARATOR_RUN``
+    between them, and no digit directly before or after."""
+    found = flat.find(number)
+    while found >= 0:
+        start, end = positions[found], positions[found + len(number) - 1] + 1
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if not _is_digit(before) and not _is_digit(after):
+            yield start, end
+        found = flat.find(number, found + 1)
 
 
 def _is_digit(c: str) -> bool:
-    return c.translate(_TO_ASCII) in set(_DIGITS + "X")
+    """Whether ``c`` is a digit (ASCII or full-width); X counts, as in an ID's last place."""
+    return len(c) == 1 and c.translate(_TO_ASCII) in _DIGITS + "X"
 
 
 def _segments(span: list[_Char | None], masked: str) -> list[_Segment]:
@@ -645,21 +681,24 @@ def _removal_rects(segment: _Segment, others: list[_Char]) -> list:
 
     to_line = _to_line(segment.chars[0].dir)
     from_line = ~to_line
-    boxes = [c.bbox * to_line for c in segment.chars]
+    upright = segment.chars[0].dir == (1.0, 0.0)
+    boxes = [c.bbox if upright else c.bbox * to_line for c in segment.chars]
     x0, x1 = boxes[0].x0, boxes[-1].x1
     inset_left = 0.15 * boxes[0].width
     inset_right = 0.15 * boxes[-1].width
-    lows = [(c.origin * to_line).y - _BAND[0] * c.size for c in segment.chars]
-    highs = [(c.origin * to_line).y - _BAND[1] * c.size for c in segment.chars]
+    origins = [c.origin if upright else c.origin * to_line for c in segment.chars]
+    lows = [o.y - _BAND[0] * c.size for o, c in zip(origins, segment.chars, strict=True)]
+    highs = [o.y - _BAND[1] * c.size for o, c in zip(origins, segment.chars, strict=True)]
     rect = pymupdf.Rect(x0 + inset_left, max(highs), x1 - inset_right, min(lows))
     line_box = pymupdf.Rect(boxes[0])
     for box in boxes[1:]:
         line_box |= box
-    near = line_box * from_line
+    near = line_box if upright else line_box * from_line
     for other in others:
-        if not near.intersects(other.bbox):
+        x0, y0, x1, y1 = other.box
+        if x1 <= near.x0 or near.x1 <= x0 or y1 <= near.y0 or near.y1 <= y0:
             continue
-        box = other.bbox * to_line
+        box = other.bbox if upright else other.bbox * to_line
         if not _overlaps(box, rect):
             continue
         middle = (box.y0 + box.y1) / 2
@@ -673,7 +712,7 @@ def _removal_rects(segment: _Segment, others: list[_Char]) -> list:
         else:  # the line below
             rect.y1 = min(rect.y1, box.y0)
     if rect.width > 0 and rect.height > 0 and all(_overlaps(box, rect) for box in boxes):
-        return [rect * from_line]
+        return [rect if upright else rect * from_line]
     # Overlapping text: a small rectangle in the middle of each character.
     rects = []
     for box in boxes:
@@ -692,22 +731,32 @@ def _overlaps(a, b) -> bool:
 def _refuse_images(name: str, page, segments: list[_Segment]) -> None:
     """Refuse a number that an image also shows (a scan with a hidden text layer, or text
     painted under a picture): removing the text would leave the number in the pixels."""
-    log = [(kind, _rect(box)) for kind, box in page.get_bboxlog()]
+    log = page.get_bboxlog()
+    images = [(i, _rect(box)) for i, (kind, box) in enumerate(log) if kind in _IMAGE_ENTRIES]
+    paths = [_rect(box) for kind, box in log if kind in _PATH_ENTRIES]
+    texts = [(i, box) for i, (kind, box) in enumerate(log) if kind in _TEXT_ENTRIES]
     for segment in segments:
         area = segment.chars[0].bbox | segment.chars[-1].bbox
         for char in segment.chars:
             box = char.bbox
-            painted = [
-                i for i, (kind, r) in enumerate(log) if kind in _TEXT_ENTRIES and _overlaps(r, box)
-            ]
-            first_text = min(painted, default=-1)
-            for i, (kind, r) in enumerate(log):
-                if kind in _IMAGE_ENTRIES and _covers(r, box):
-                    if char.invisible or i > first_text:
-                        raise _scanned(name, page.number + 1)
-                elif kind in _PATH_ENTRIES and char.invisible and r in area and _overlaps(r, box):
-                    # Glyph outlines under a hidden text layer.
+            covering = [i for i, image in images if _covers(image, box)]
+            if covering and char.invisible:
+                raise _scanned(name, page.number + 1)
+            if covering:
+                # Text painted before an image that covers it is hidden under the image.
+                first_text = min((i for i, r in texts if _touches(r, box)), default=-1)
+                if max(covering) > first_text:
                     raise _scanned(name, page.number + 1)
+            if char.invisible and any(r in area and _overlaps(r, box) for r in paths):
+                # Glyph outlines under a hidden text layer.
+                raise _scanned(name, page.number + 1)
+
+
+def _touches(r: tuple, box) -> bool:
+    return (
+        min(r[2], box.x1) - max(r[0], box.x0) > 1e-3
+        and min(r[3], box.y1) - max(r[1], box.y0) > 1e-3
+    )
 
 
 def _rect(box):
@@ -734,7 +783,7 @@ def _scanned(name: str, page: int) -> MaskingError:
     )
 
 
-def _write(page, segment: _Segment) -> None:
+def _write(shape, segment: _Segment) -> None:
     """Write the segment's masked form on the baseline of its first digit."""
     import pymupdf
 
@@ -759,7 +808,7 @@ def _write(page, segment: _Segment) -> None:
         options["rotate"] = round(angle) % 360
     else:
         options["morph"] = (first.origin, pymupdf.Matrix(-angle))
-    page.insert_text(first.origin, segment.masked, **options)
+    shape.insert_text(first.origin, segment.masked, **options)
 
 
 # Other places.
@@ -870,36 +919,79 @@ def _encode_pdf_string(text: str) -> str:
 # Verification.
 
 
-def _leak_pattern(numbers: set[str]) -> re.Pattern:
-    """Any of ``numbers`` in ASCII or full-width digits, with separators (line breaks
-    too) between the digits, even inside a longer run of digits."""
-    return re.compile("|".join(_digits(number, 4) for number in sorted(numbers)))
+def _flatten(text: str, *, separators: bool = True) -> str:
+    """``text`` with full-width digits made ASCII, every X upper case, separators gone."""
+    if not text.isascii():
+        for digit, wide in zip(_DIGITS, _FULLWIDTH_DIGITS, strict=True):
+            text = text.replace(wide, digit)
+        text = text.replace("Ｘ", "X").replace("ｘ", "X")
+    if separators:
+        text = _SEPARATOR_RUN.sub("", text)
+    return text.replace("x", "X")
 
 
-def _leaks(text: str, pattern: re.Pattern) -> bool:
-    return pattern.search(text) is not None
+class _NumberSet:
+    """Normalised numbers, and their lengths."""
+
+    def __init__(self, numbers: set[str]) -> None:
+        self.numbers = frozenset(numbers)
+        self.lengths = sorted({len(n) for n in self.numbers})
 
 
-def _byte_texts(raw: bytes) -> Iterator[str]:
-    """A byte string read as each text encoding a PDF (or a broken producer) may use."""
-    yield raw.decode("latin-1")
-    yield raw.decode("utf-8", "ignore")
+def _numbers_in(text: str, numbers: _NumberSet, *, separators: bool = True) -> set[str]:
+    """Those of ``numbers`` whose digits appear in ``text`` (once separators are gone,
+    unless ``separators`` is False), even inside a longer run of digits."""
+    if not numbers.numbers:
+        return set()
+    found = set()
+    for run in _LONG_RUN.findall(_flatten(text, separators=separators)):
+        for length in numbers.lengths:
+            for start in range(len(run) - length + 1):
+                if run[start : start + length] in numbers.numbers:
+                    found.add(run[start : start + length])
+    return found
+
+
+def _leaks(text: str, numbers: _NumberSet) -> bool:
+    return bool(_numbers_in(text, numbers))
+
+
+def _raw_leaks(raw: bytes, numbers: _NumberSet) -> bool:
+    """Whether the digits of a number stand in a stream or an object's bytes.
+
+    Contiguous digits in each text encoding a PDF (or a broken producer) may use; and, in
+    streams that are text (content streams, XML), the string operands read as PDF strings
+    with their separators removed (a content stream's coordinates are not joined up)."""
+    decodings = [raw.decode("latin-1"), raw.decode("utf-8", "ignore")]
     for data in (raw, raw[1:]):
-        yield data.decode("utf-16-be", "ignore")
-        yield data.decode("utf-16-le", "ignore")
-    for hexadecimal in re.findall(rb"<([0-9A-Fa-f\s]{8,})>", raw):
-        digits = re.sub(rb"\s", b"", hexadecimal)
-        decoded = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
-        yield decoded.decode("latin-1")
-        for data in (decoded, decoded[1:]):
-            yield data.decode("utf-16-be", "ignore")
+        decodings += [data.decode("utf-16-be", "ignore"), data.decode("utf-16-le", "ignore")]
+    if any(_numbers_in(text, numbers, separators=False) for text in decodings):
+        return True
+    sample = raw[:4096]
+    if sum(byte < 128 for byte in sample) < 0.9 * len(sample):
+        return False  # a font program or an image
+    strings = []
+    for token in _STRING_TOKEN.findall(raw):
+        if token.startswith(b"<"):
+            digits = re.sub(rb"\s", b"", token[1:-1])
+            strings.append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
+        else:
+            strings.append(next(_pdf_strings(token.decode("latin-1")))[2])
+    # One text per reading, the strings kept apart by a character that is no separator.
+    readings = [
+        [_decode_pdf_string(string) for string in strings],
+        [string.decode("latin-1") for string in strings],
+        [string.decode("utf-16-be", "ignore") for string in strings],
+        [string[1:].decode("utf-16-be", "ignore") for string in strings],
+    ]
+    return any(_leaks("|".join(reading), numbers) for reading in readings)
 
 
 def _verify(name: str, output: bytes, pages: int, masked: set[Number]) -> None:
     """Raise MaskingError("unverified") if a masked number can still be found in ``output``."""
     import pymupdf
 
-    numbers = _leak_pattern({number for _kind, number in masked})
+    numbers = _NumberSet({number for _kind, number in masked})
     # pypdfium2, as the scanner reads the file.
     try:
         findings = scan_file(name, output)
@@ -934,18 +1026,18 @@ def _verify(name: str, output: bytes, pages: int, masked: set[Number]) -> None:
         # Every object and every decompressed stream, in the usual text encodings.
         for xref in range(1, doc.xref_length()):
             source = doc.xref_object(xref, compressed=True)
-            texts = [_decode_pdf_string(raw) for _start, _end, raw in _pdf_strings(source)]
-            raws = [source.encode("utf-8", "replace")]
+            strings = [_decode_pdf_string(raw) for _start, _end, raw in _pdf_strings(source)]
+            raws = [source.encode("latin-1", "replace")]
             if doc.xref_is_stream(xref):
                 raws.append(doc.xref_stream(xref) or b"")
-            texts += [text for raw in raws for text in _byte_texts(raw)]
-            if any(_leaks(text, numbers) for text in texts):
+            if any(_leaks(text, numbers) for text in strings) or any(
+                _raw_leaks(raw, numbers) for raw in raws
+            ):
                 raise _unverified(name)
-        trailer = doc.pdf_trailer(compressed=True).encode("latin-1", "replace")
-        if any(_leaks(text, numbers) for text in _byte_texts(trailer)):
+        if _raw_leaks(doc.pdf_trailer(compressed=True).encode("latin-1", "replace"), numbers):
             raise _unverified(name)
     finally:
         doc.close()
     # And the raw file itself (anything that is not in an object).
-    if any(_leaks(text, numbers) for text in _byte_texts(output)):
+    if _raw_leaks(output, numbers):
         raise _unverified(name)
