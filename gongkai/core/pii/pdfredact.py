@@ -17,6 +17,7 @@ is searched for the digits; if a masked number survives anywhere, MaskingError("
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -34,6 +35,8 @@ from .scanner import Finding, FindingKind, scan_text
 # (kind, normalised digits): the unit that is masked or left alone. When one occurrence of
 # a number is selected, every occurrence is masked: masking some copies protects nothing.
 Number = tuple[FindingKind, str]
+
+logger = logging.getLogger(__name__)
 
 # MuPDF keeps global state (its context, the font cache): one document at a time.
 _LOCK = threading.Lock()
@@ -81,13 +84,15 @@ def mask_pdf(name: str, data: bytes, *, only: FindingFilter | None = None) -> Ma
     would damage other text). Never any other exception for a bad file.
     """
     findings = _scan(name, data)
+    selected = [f for f in findings if only is None or only(f)]
     with _LOCK:
-        job = _Job(name, data, findings, only)
+        job = _Job(name, data, findings, selected)
         try:
             job.run()
         except MaskingError:
             raise
         except Exception as exc:  # anything MuPDF raises on a strange file
+            logger.warning("PDF redaction of %s failed", name, exc_info=True)
             raise _unverified(name) from exc
         finally:
             job.close()
@@ -131,7 +136,7 @@ class _Job:
     name: str
     data: bytes
     findings: list[Finding]
-    only: FindingFilter | None
+    selected: list[Finding]
     doc: object = None
     masked_numbers: dict[Number, str] = field(default_factory=dict)
     waived: set[Number] = field(default_factory=set)
@@ -145,8 +150,7 @@ class _Job:
     def run(self) -> None:
         self.doc = _open(self.name, self.data)
         hide_layers_again = _show_all_layers(self.doc)
-        selected = [f for f in self.findings if self.only is None or self.only(f)]
-        self.masked_numbers = {(f.kind, f.normalised): f.masked for f in selected}
+        self.masked_numbers = {(f.kind, f.normalised): f.masked for f in self.selected}
         self.waived = {(f.kind, f.normalised) for f in self.findings} - set(self.masked_numbers)
         self._check_embedded_files()
         self._check_pending_redactions()
@@ -807,7 +811,7 @@ def _write(shape, segment: _Segment) -> None:
     if min(abs(angle - a) for a in (0, 90, 180, 270, 360)) < 0.5:
         options["rotate"] = round(angle) % 360
     else:
-        options["morph"] = (first.origin, pymupdf.Matrix(-angle))
+        options["morph"] = (first.origin, pymupdf.Matrix(angle))
     shape.insert_text(first.origin, segment.masked, **options)
 
 
