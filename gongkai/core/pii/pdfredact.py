@@ -453,7 +453,7 @@ def _scan(name: str, data: bytes) -> list[Finding]:
         raise MaskingError(
             _(
                 "Cannot mask the attachment “%(name)s” automatically: this file type is not "
-                "supported. Check it by hand."
+                "supported. Replace it with a copy in which the personal data is masked."
             )
             % {"name": name},
             "unsupported",
@@ -656,6 +656,8 @@ def _segments(span: list[_Char | None], masked: str) -> list[_Segment]:
             lines[-1].append(char)
         else:
             lines.append([char])
+    if not lines:
+        return []
     if sum(len(line) for line in lines) != len(masked):
         return [_Segment(lines[0], masked)] + [_Segment(line, "") for line in lines[1:]]
     segments, position = [], 0
@@ -737,6 +739,8 @@ def _refuse_images(name: str, page, segments: list[_Segment]) -> None:
     painted under a picture): removing the text would leave the number in the pixels."""
     log = page.get_bboxlog()
     images = [(i, _rect(box)) for i, (kind, box) in enumerate(log) if kind in _IMAGE_ENTRIES]
+    # Images with transparency (a watermark laid over the page) let the text show through.
+    see_through = {info["number"] for info in page.get_image_info() if info.get("has-mask")}
     paths = [_rect(box) for kind, box in log if kind in _PATH_ENTRIES]
     texts = [(i, box) for i, (kind, box) in enumerate(log) if kind in _TEXT_ENTRIES]
     for segment in segments:
@@ -746,10 +750,11 @@ def _refuse_images(name: str, page, segments: list[_Segment]) -> None:
             covering = [i for i, image in images if _covers(image, box)]
             if covering and char.invisible:
                 raise _scanned(name, page.number + 1)
-            if covering:
-                # Text painted before an image that covers it is hidden under the image.
+            opaque = [i for i in covering if i not in see_through]
+            if opaque:
+                # Text painted before an opaque image that covers it is hidden under it.
                 first_text = min((i for i, r in texts if _touches(r, box)), default=-1)
-                if max(covering) > first_text:
+                if max(opaque) > first_text:
                     raise _scanned(name, page.number + 1)
             if char.invisible and any(r in area and _overlaps(r, box) for r in paths):
                 # Glyph outlines under a hidden text layer.

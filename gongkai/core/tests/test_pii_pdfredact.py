@@ -577,6 +577,21 @@ def test_text_painted_under_an_image_is_refused():
     assert error.value.reason == "unsupported"
 
 
+def test_text_under_a_see_through_watermark_is_redacted():
+    watermark = Image.new("RGBA", (400, 100), (200, 0, 0, 60))
+    ImageDraw.Draw(watermark).text((10, 40), "内部资料", fill=(200, 0, 0, 90))
+    out = io.BytesIO()
+    watermark.save(out, "PNG")
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), f"ID {ID_A}", fontsize=12)
+    page.insert_image(pymupdf.Rect(50, 50, 550, 150), stream=out.getvalue())
+    result = mask_pdf("a.pdf", doc.tobytes())
+    assert leftovers(result.data, {ID_A}) == []
+    with pymupdf.open(stream=result.data, filetype="pdf") as out_doc:
+        assert len(out_doc[0].get_images()) == 1
+
+
 def test_text_over_a_background_image_is_redacted_and_the_image_kept():
     doc = pymupdf.open()
     page = doc.new_page()
