@@ -533,16 +533,27 @@ def _show_all_layers(doc):
     """Make every optional-content layer visible (MuPDF neither extracts nor redacts the
     text of a hidden layer, which pypdfium2 reads); returns what puts the default back.
     Must run before any page is loaded."""
-    catalog = doc.pdf_catalog()
-    kind, value = doc.xref_get_key(catalog, "OCProperties/D")
-    if kind not in {"dict", "xref"}:
-        return lambda: None
-    doc.xref_set_key(catalog, "OCProperties/D/OFF", "[]")
-    doc.xref_set_key(catalog, "OCProperties/D/BaseState", "/ON")
-    doc.xref_set_key(catalog, "OCProperties/D/AS", "null")
+    # PyMuPDF's key paths do not go through indirect objects: walk to /D by hand.
+    owner, path = doc.pdf_catalog(), "OCProperties"
+    for key in ("OCProperties", "D"):
+        kind, value = doc.xref_get_key(owner, path)
+        if kind == "xref":
+            owner, path = int(value.split()[0]), ""
+        elif kind != "dict":
+            return lambda: None
+        if key == "OCProperties":
+            path = f"{path}/D" if path else "D"
+    prefix = f"{path}/" if path else ""
+    original = doc.xref_get_key(owner, path)[1] if path else doc.xref_object(owner)
+    doc.xref_set_key(owner, prefix + "OFF", "[]")
+    doc.xref_set_key(owner, prefix + "BaseState", "/ON")
+    doc.xref_set_key(owner, prefix + "AS", "null")
 
     def restore() -> None:
-        doc.xref_set_key(catalog, "OCProperties/D", value)
+        if path:
+            doc.xref_set_key(owner, path, original)
+        else:
+            doc.update_object(owner, original)
 
     return restore
 

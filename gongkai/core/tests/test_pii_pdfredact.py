@@ -489,10 +489,18 @@ def test_hidden_text_without_an_image_is_redacted():
     assert leftovers(result.data, {ID_A}) == []
 
 
-def test_a_hidden_layer_is_redacted_and_stays_hidden():
+@pytest.mark.parametrize("indirect", [False, True])
+def test_a_hidden_layer_is_redacted_and_stays_hidden(indirect):
     doc = plain_pdf_with(text=f"Tel {MOBILE_A}")
     layer = doc.add_ocg("内部", on=False)
     doc[0].insert_text((72, 200), f"draft {MOBILE_A} / {ID_A}", fontsize=12, oc=layer)
+    if indirect:  # /OCProperties and its /D as objects of their own
+        catalog = doc.pdf_catalog()
+        properties, config = doc.get_new_xref(), doc.get_new_xref()
+        doc.update_object(config, doc.xref_get_key(catalog, "OCProperties/D")[1])
+        doc.update_object(properties, doc.xref_get_key(catalog, "OCProperties")[1])
+        doc.xref_set_key(properties, "D", f"{config} 0 R")
+        doc.xref_set_key(catalog, "OCProperties", f"{properties} 0 R")
     data = doc.tobytes()
     assert {f.normalised for f in scan_file("a.pdf", data)} == {MOBILE_A, ID_A}
     result = mask_pdf("a.pdf", data)
