@@ -48,6 +48,7 @@ _TO_ASCII = str.maketrans(_FULLWIDTH_DIGITS + "Ｘｘx", _DIGITS + "XXX")
 # spaces and line breaks, dashes, dots (151.2702.3097).
 _SEPARATOR_RUN = re.compile(r"[\s\u00a0\u3000\-\u2010-\u2015\u2212\uff0d.\uff0e]+")
 _LONG_RUN = re.compile(r"[0-9X]{11,}")
+_HEX_STRING = re.compile(rb"(?<!<)<[0-9A-Fa-f\s]+>")
 # A literal (without nested parentheses) or hexadecimal string in a content stream.
 _STRING_TOKEN = re.compile(rb"\((?:[^\\()]|\\[\s\S])*\)|<[0-9A-Fa-f\s]+>")
 
@@ -712,8 +713,8 @@ def _removal_rects(segment: _Segment, others: list[_Char]) -> list:
         line_box |= box
     near = line_box if upright else line_box * from_line
     for other in others:
-        x0, y0, x1, y1 = other.box
-        if x1 <= near.x0 or near.x1 <= x0 or y1 <= near.y0 or near.y1 <= y0:
+        left, top, right, bottom = other.box
+        if right <= near.x0 or near.x1 <= left or bottom <= near.y0 or near.y1 <= top:
             continue
         box = other.bbox if upright else other.bbox * to_line
         if not _overlaps(box, rect):
@@ -982,7 +983,9 @@ def _raw_leaks(raw: bytes, numbers: _NumberSet) -> bool:
     Contiguous digits in each text encoding a PDF (or a broken producer) may use; and, in
     streams that are text (content streams, XML), the string operands read as PDF strings
     with their separators removed (a content stream's coordinates are not joined up)."""
-    decodings = [raw.decode("latin-1"), raw.decode("utf-8", "ignore")]
+    # Hexadecimal strings are read below, as strings: their digits are not text.
+    plain = _HEX_STRING.sub(b"<>", raw)
+    decodings = [plain.decode("latin-1"), plain.decode("utf-8", "ignore")]
     for data in (raw, raw[1:]):
         decodings += [data.decode("utf-16-be", "ignore"), data.decode("utf-16-le", "ignore")]
     if any(_numbers_in(text, numbers, separators=False) for text in decodings):

@@ -291,6 +291,45 @@ def test_raw_pdf_with_kerning_font_changes_and_spaces():
     assert "Tel" in text and "ok" in text and "end" in text and "2019-05-24" in text
 
 
+def test_old_revisions_and_unreferenced_objects_do_not_survive(tmp_path):
+    doc = plain_pdf_with(text=f"Tel {MOBILE_A}")
+    orphan = doc.get_new_xref()  # referenced by nothing, as an edited-out draft would be
+    doc.update_object(orphan, f"<</Note <FEFF{MOBILE_A.encode('utf-16-be').hex()}>>>")
+    path = tmp_path / "a.pdf"
+    doc.save(path)
+    with pymupdf.open(path) as revised:  # a second revision, appended to the first
+        revised[0].insert_text((72, 300), "Revised", fontsize=12)
+        revised.saveIncr()
+    data = path.read_bytes()
+    assert data.count(b"%%EOF") == 2
+    orphan_form = MOBILE_A.encode("utf-16-be").hex().upper().encode()
+    assert orphan_form in data
+    result = mask_pdf("a.pdf", data)
+    assert leftovers(result.data, {MOBILE_A}) == []
+    assert "Revised" in pdfium_texts(result.data)[0]
+
+
+LEAKS = {
+    "ascii": b"BT (Tel 13812345678) Tj ET",
+    "separated": b"BT (Tel 138 1234-5678) Tj ET",
+    "hex": b"BT <54656c20" + MOBILE_A.encode().hex().encode() + b"> Tj ET",
+    "utf-16": b"<</T (\xfe\xff" + MOBILE_A.encode("utf-16-be") + b")>>",
+    "full-width utf-8": "<x>１３８１２３４５６７８</x>".encode(),
+    "full-width utf-16": "<x>１３８１２３４５６７８</x>".encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("raw", LEAKS.values(), ids=LEAKS.keys())
+def test_the_leak_search_reads_the_usual_encodings(raw):
+    assert pdfredact._raw_leaks(raw, pdfredact._NumberSet({MOBILE_A}))
+    assert not pdfredact._raw_leaks(raw, pdfredact._NumberSet({MOBILE_B}))
+
+
+def test_the_leak_search_does_not_join_coordinates():
+    stream = b"1 0 0 1 138.12 345.678 cm 13 812 345 678 re f BT <0013001400150016> Tj ET"
+    assert not pdfredact._raw_leaks(stream, pdfredact._NumberSet({MOBILE_A}))
+
+
 # What else in a PDF can carry a number.
 
 
