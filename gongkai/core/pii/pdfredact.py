@@ -2,17 +2,20 @@
 
 ``mask_pdf`` removes the characters of each selected resident ID, mobile or bank-card number
 from the page's content stream with PyMuPDF (a redaction, not a box drawn over live text) and
-writes the masked form (110105********002X) in their place. The findings are those of
-``extract.scan_file`` (pypdfium2, page by page); PyMuPDF's character boxes say where they are.
+writes the masked form (110105********002X) on the same baseline in Helvetica. The findings
+are those of ``extract.scan_file`` (pypdfium2, page by page); PyMuPDF's character boxes say
+where they are. Text in hidden layers and outside the visible page is redacted too.
 
-What else in a PDF can carry a number is cleaned too: comments (removed), form-field values
-(masked and redrawn), bookmarks, document properties, XMP, link targets and every other
-string of the file (masked). An embedded file that holds personal data or cannot be read, a
-number that is part of a scanned image, and unapplied redaction marks are refused.
+What else in a PDF can carry a number is cleaned as well: comments (removed), form-field
+values (masked and redrawn), XFA form data (dropped), bookmarks, document properties, XMP,
+link targets and every other string of the file (masked). Refused with MaskingError: an
+embedded file that holds personal data or cannot be read, a number that an image shows too
+(a scan with a hidden text layer, text under an opaque picture), unapplied redaction marks.
 
 The result is saved without its old revisions or unreferenced objects and verified: the
 text is extracted again with pypdfium2 and PyMuPDF, and every object and decompressed stream
-is searched for the digits; if a masked number survives anywhere, MaskingError("unverified").
+is searched for the digits; if a masked number survives anywhere, or other text of a page
+was lost, MaskingError("unverified"): the file must then be replaced, never published.
 """
 
 from __future__ import annotations

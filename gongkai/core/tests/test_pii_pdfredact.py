@@ -671,19 +671,18 @@ def test_a_pdf_with_only_an_owner_password_is_refused():
     assert error.value.reason == "encrypted"
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        b"%PDF-1.7\n" + b"\x00garbage" * 50,
-        notice_pdf()[:2000],
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
-        b"",
-    ],
-    ids=["garbage", "truncated", "no pages", "empty"],
-)
-def test_a_damaged_pdf_is_refused(data):
+DAMAGED = {
+    "garbage": lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50,
+    "truncated": lambda: notice_pdf()[:2000],
+    "no pages": lambda: b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+    "empty": lambda: b"",
+}
+
+
+@pytest.mark.parametrize("make", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_pdf_is_refused(make):
     with pytest.raises(MaskingError) as error:
-        mask_pdf("a.pdf", data)
+        mask_pdf("a.pdf", make())
     assert error.value.reason == "corrupt"
 
 
