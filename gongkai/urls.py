@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from gongkai.api import api
+from gongkai.files.views import serve_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,9 +16,8 @@ urlpatterns = [
     path("", include("gongkai.catalog.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+# Uploaded files leave only through the gate: public renditions of public images, and
+# images to permitted staff; everything else under MEDIA_ROOT answers 404.
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="files_media")]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -313,7 +313,13 @@ def _link(request: HttpRequest, record: CatalogRecord) -> dict[str, Any]:
 
 def _file_size(document: Any) -> int | None:
     """The size Wagtail recorded at upload, else the stored file's (not saved: a GET writes
-    nothing); None if the file is missing."""
+    nothing); the published copy's size first, as that is what is downloaded; None if the
+    file is missing."""
+    from gongkai.files.selectors import published_size
+
+    size = published_size(document)
+    if size is not None:
+        return size
     if document.file_size is not None:
         return document.file_size
     try:

@@ -30,9 +30,9 @@ def api_records() -> QuerySet[CatalogRecord]:
             Prefetch("replaces", queryset=public_records().order_by("publication_date", "pk")),
             Prefetch(
                 "attachments",
-                queryset=RecordAttachment.objects.select_related("document").order_by(
-                    "sort_order", "pk"
-                ),
+                queryset=RecordAttachment.objects.select_related(
+                    "document", "document__public_copy"
+                ).order_by("sort_order", "pk"),
             ),
         )
     )

@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue of government information")
 
     def ready(self) -> None:
-        from . import navigation, withdrawal
+        from . import files, navigation, withdrawal  # noqa: F401 (files registers itself)
 
         navigation.connect()
         withdrawal.connect()

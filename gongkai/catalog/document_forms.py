@@ -49,15 +49,49 @@ class _OneFileError:
             self._errors["file"] = self.error_class(refused)
 
 
-class CheckedDocumentForm(_OneFileError, BaseDocumentForm):
+class _Frozen:
+    """A reviewed or published file is never changed in place (gongkai.files): a correction
+    is a new version, which goes through review."""
+
+    frozen_fields = ("file", "title")
+
+    def _is_frozen(self) -> bool:
+        return False
+
+    def clean(self) -> Any:
+        data = super().clean()
+        if self.instance.pk and self._is_frozen():
+            changed = [name for name in self.frozen_fields if name in self.changed_data]
+            if changed:
+                from gongkai.files.forms import frozen_message
+
+                for name in changed:
+                    self.cleaned_data.pop(name, None)
+                raise forms.ValidationError(frozen_message(self.instance), code="frozen")
+        return data
+
+
+class CheckedDocumentForm(_Frozen, _OneFileError, BaseDocumentForm):
     """Documents: PDF, DOCX, XLSX and images, checked by content and size-limited."""
+
+    def _is_frozen(self) -> bool:
+        from gongkai.files.selectors import document_is_frozen
+
+        return document_is_frozen(self.instance)
 
     def clean_file(self) -> Any:
         return check_uploaded_file(self.cleaned_data.get("file"), ALL_KINDS)
 
 
-class CheckedImageForm(_OneFileError, BaseImageForm):
+class CheckedImageForm(_Frozen, _OneFileError, BaseImageForm):
     """Images: PNG, JPEG, GIF and WebP, checked by content and size-limited."""
+
+    frozen_fields = ("file",)
+
+    def _is_frozen(self) -> bool:
+        from gongkai.files.selectors import image_is_frozen
+
+        return image_is_frozen(self.instance)
 
     def clean_file(self) -> Any:
         return check_uploaded_file(self.cleaned_data.get("file"), IMAGE_KINDS)

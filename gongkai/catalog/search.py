@@ -2,7 +2,7 @@
 
 A record is searchable exactly when the public site shows it: live, 主动公开,
 not withdrawn (`selectors.public_records`). Its title, 文号, body, summary,
-metadata and the text of its attachments (the published, stripped copies) are
+metadata and the text of its attachments' published copies (masked, stripped) are
 indexed; 失效/废止 records stay findable, with their validity as a facet.
 """
 
@@ -28,11 +28,21 @@ SECTION_DEPTH = 3  # root (1) › home page (2) › top-level column (3)
 
 
 def attachment_text(attachment: RecordAttachment) -> str:
+    """The attachment's title and the text of its published copy (never the stored file).
+
+    The published copy is what the public downloads: personal data masked in review and
+    hidden data stripped. An attachment without one (not public) contributes its title.
+    """
+    from gongkai.files.models import PublicCopy
+
     document = attachment.document
     lines = [attachment.title or document.title]
+    copy = PublicCopy.objects.filter(document=document).first()
+    if copy is None:
+        return "\n".join(lines)
     try:
-        if document.file.size <= MAX_ATTACHMENT_BYTES:
-            with document.file.open("rb") as handle:
+        if copy.size <= MAX_ATTACHMENT_BYTES:
+            with copy.file.open("rb") as handle:
                 data = handle.read()
             chunks = extract_text(document.file.name, data)
             lines.extend(chunk.text for chunk in chunks)

@@ -116,7 +116,13 @@ def column_page_context(page: CatalogColumnPage, request: HttpRequest) -> dict[s
 
 
 def _file_size(document) -> int | None:
-    """The stored size, or the file's own; a missing file gives no size rather than an error."""
+    """The size of what is downloaded (the published copy), else the stored size; a missing
+    file gives no size rather than an error."""
+    from gongkai.files.selectors import published_size
+
+    size = published_size(document)
+    if size is not None:
+        return size
     if document.file_size is not None:
         return document.file_size
     try:
@@ -135,7 +141,7 @@ def record_page_context(page: CatalogRecord, request: HttpRequest) -> dict[str, 
             "extension": (attachment.document.file_extension or "").upper(),
             "size": _file_size(attachment.document),
         }
-        for attachment in page.attachments.select_related("document")
+        for attachment in page.attachments.select_related("document", "document__public_copy")
     ]
     return {
         "ancestors": _breadcrumb_ancestors(page),

@@ -36,4 +36,3 @@ register_snippet(CatalogVocabularies)
 
 from . import archive_admin, import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
 
-from . import attachments  # noqa: E402,F401  # isort: skip

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.review",
     "gongkai.search",
+    "gongkai.files",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -312,14 +313,21 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(
     config(
-        "MEDIA_ROOT", str(VAR_DIR / "media"), help="Folder for uploaded media.", shown="var/media"
+        "MEDIA_ROOT",
+        str(VAR_DIR / "media"),
+        help="Folder for uploaded documents and images, their renditions and the published copies."
+        " No web server may serve it directly: every file leaves through the app's gate"
+        " (`/documents/…`, `/media/…`), which answers the public only for files of live, reviewed"
+        " records.",
+        shown="var/media",
     )
 )
-SERVE_MEDIA = config(
-    "SERVE_MEDIA",
-    True,
-    cast=bool,
-    help="Let the app itself serve `/media/` (embedded setup). Turn off when nginx or S3 serves media.",
+FILES_ACCEL_REDIRECT = config(
+    "FILES_ACCEL_REDIRECT",
+    "",
+    help="Behind nginx: an `internal` location that maps to `MEDIA_ROOT` (e.g. `/_files/`). The"
+    " gate then answers with `X-Accel-Redirect` and nginx sends the bytes. Empty: the app streams"
+    " them itself.",
 )
 PRIVATE_MEDIA_ROOT = Path(
     config(
@@ -352,6 +360,8 @@ WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg", "gif", "webp"]
+# Every download goes through the gate (gongkai.files.views), never straight to storage.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "gongkai.catalog.document_forms.CheckedDocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "gongkai.catalog.document_forms.CheckedImageForm"
 

@@ -76,8 +76,13 @@ def set_bureau_contacts(**changes: str) -> None:
 
 
 def attachment(page: CatalogRecord, *, title: str = "附件1：申请表", size: int = 2048):
+    """A real PDF of `size` bytes (padded with a PDF comment) attached to `page`'s row."""
+    from gongkai.core.tests.office_files import make_pdf
+
+    data = make_pdf(leaks=False)
+    data += b"%" + b"0" * max(0, size - len(data) - 2) + b"\n"
     document = Document(title=title)
-    document.file.save("shenqingbiao.pdf", ContentFile(b"%PDF-1.4\n" + b"0" * size), save=False)
+    document.file.save("shenqingbiao.pdf", ContentFile(data), save=False)
     document.save()
     RecordAttachment.objects.create(record=page, document=document, title=title)
     return document

@@ -17,6 +17,8 @@ from wagtail.models import PageViewRestriction
 from gongkai.catalog.choices import DisclosureAttribute, DisclosureItem, Validity
 from gongkai.catalog.models import CatalogRecord, Genre, RecordAttachment, TopicCategory
 from gongkai.catalog.tests.factories import column, publish_reviewed, record
+from gongkai.core.tests.office_files import make_pdf, make_xlsx
+from gongkai.files.models import PublicCopy
 from gongkai.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +68,8 @@ def catalogue(world) -> Catalogue:
             '<p>详见<a linktype="page" id="{plan}">工作方案</a>。</p>'
         ),
     )
-    _attach(notice, "申领表.xlsx", b"PK\x03\x04 spreadsheet", title="附件1：申领表")
-    _attach(notice, "说明.pdf", b"%PDF-1.7 notice")
+    _attach(notice, "申领表.xlsx", make_xlsx(leaks=False), title="附件1：申领表")
+    _attach(notice, "说明.pdf", make_pdf(leaks=False))
     plan = record(
         results,
         title="2019年政务公开工作实施方案",
@@ -235,7 +237,9 @@ def test_attachments(client, catalogue):
     assert first["title"] == "附件1：申领表"
     # the stored name: the storage may add a suffix to keep it unique
     assert re.fullmatch(r"申领表(_\w+)?\.xlsx", first["file_name"])
-    assert first["size"] == len(b"PK\x03\x04 spreadsheet")
+    # The size of what is downloaded: the published copy.
+    copy = PublicCopy.objects.get(document__title="申领表")
+    assert first["size"] == copy.size
     assert first["content_type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -244,6 +248,11 @@ def test_attachments(client, catalogue):
     assert second["content_type"] == "application/pdf"
     document = catalogue.notice.attachments.order_by("sort_order", "pk").first().document
     assert first["url"] == f"http://testserver{document.url}"
+    # The link gives anyone the published copy, byte for byte.
+    response = client.get(document.url)
+    assert response.status_code == 200
+    with copy.file.open("rb") as handle:
+        assert response.content == handle.read()
 
 
 # ---------------------------------------------------------------- filters

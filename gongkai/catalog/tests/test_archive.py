@@ -46,13 +46,18 @@ def leaky() -> bytes:
 
 @pytest.fixture
 def archived(world, on_disk, leaky) -> AttachmentOriginal:
+    """An original archived by an earlier release (which stripped published files in place;
+    today the published copy is separate and the document itself stays as uploaded)."""
     page = record(column(), publish=False, department=world.employment)
     document = get_document_model().objects.create(
         title="通知附件", file=ContentFile(leaky, name="通知附件.docx")
     )
     RecordAttachment.objects.create(record=page, document=document)
     publish_reviewed(CatalogRecord.objects.get(pk=page.pk))
-    return AttachmentOriginal.objects.get(document=document)
+    original = AttachmentOriginal(document=document)
+    original.original.save("通知附件.docx", ContentFile(leaky), save=False)
+    original.save()
+    return original
 
 
 def url(original: AttachmentOriginal) -> str:
