@@ -8,7 +8,7 @@ from wagtail.models import Task, TaskState
 
 from gongkai.catalog.choices import DisclosureAttribute, WithholdingReason
 
-from .states import Decision, ReviewStatus, StepKind
+from .states import Decision, FindingSource, Resolution, ReviewStatus, StepKind
 
 
 class ReviewTask(Task):
@@ -187,6 +187,18 @@ class ReviewRecord(models.Model):
     )
     # One entry per one-click masking of the body: who, when, and the masked values.
     maskings = models.JSONField(_("maskings"), default=list, blank=True)
+    last_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last submitted by"),
+    )
+    # The fingerprint of what the last approval saw (fingerprint.py); the guard compares it.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, editable=False)
+    # Attachments whose masking failed: they block approval until replaced.
+    masking_failures = models.JSONField(_("masking failures"), default=list, blank=True)
     started_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -236,6 +248,7 @@ class ReviewStep(models.Model):
     # Masked values only: a finding is stored as kind, location, masked value and context.
     findings = models.JSONField(_("personal data findings"), default=list, blank=True)
     waivers = models.JSONField(_("waived findings"), default=list, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -244,3 +257,41 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_decision_display()}"
+
+
+class FindingResolution(models.Model):
+    """How one piece of personal data found in review was resolved, by whom and when."""
+
+    record = models.ForeignKey(
+        ReviewRecord,
+        on_delete=models.CASCADE,
+        related_name="resolutions",
+        verbose_name=_("review record"),
+    )
+    key = models.CharField(max_length=32)
+    source = models.CharField(_("found in"), max_length=12, choices=FindingSource.choices)
+    kind = models.CharField(_("kind"), max_length=20)
+    label = models.CharField(_("kind"), max_length=50)
+    masked = models.CharField(_("masked value"), max_length=40, blank=True)
+    context = models.TextField(_("context"), blank=True)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    document_name = models.CharField(_("file"), max_length=255, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_name = models.CharField(_("by"), max_length=150, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("finding resolution")
+        verbose_name_plural = _("finding resolutions")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.masked}: {self.get_resolution_display()}"

@@ -5,21 +5,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
 from gongkai.org import roles
-from gongkai.org.selectors import department_of
 
 from .permissions import STEP_ROLES
 from .states import StepKind
+
+MASKABLE_EXTENSIONS = (".docx", ".xlsx", ".csv", ".txt", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,10 @@ class ReviewFinding:
     """A piece of personal data in a draft, safe to show and store: never the raw number.
 
     `key` identifies it across revisions (a keyed hash), so a waiver given for it holds
-    until the text changes. Body findings can be masked in one click; attachment findings
-    and unreadable attachments must be replaced or waived.
+    until the text changes. Body findings and findings in attachments of a maskable type
+    can be masked in one click; unreadable attachments must be replaced or waived.
+    `before` (the excerpt with the number as written) is for the reviewer's screen only:
+    `summary()`, which is what the 审查单 stores, leaves it out.
     """
 
     key: str
@@ -38,13 +40,22 @@ class ReviewFinding:
     masked: str
     context: str
     location: str
+    document_id: int | None = None
+    document_name: str = ""
+    before: str = field(default="", compare=False, repr=False)
 
     @property
     def maskable(self) -> bool:
-        return self.source == "body"
+        if self.source == "body":
+            return True
+        return self.source == "attachment" and self.document_name.lower().endswith(
+            MASKABLE_EXTENSIONS
+        )
 
     def summary(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("before", None)
+        return data
 
 
 def _key(*parts: str) -> str:
@@ -74,6 +85,7 @@ def draft_findings(page) -> list[ReviewFinding]:
                 masked=finding.masked,
                 context=finding.context,
                 location=body_label,
+                before=_before(finding),
             )
         )
     attachments = getattr(page, "attachments", None)
@@ -82,12 +94,14 @@ def draft_findings(page) -> list[ReviewFinding]:
             name, data = _read_document(attachment.document)
         except (OSError, ValueError):
             name = attachment.document.title
-            findings.append(_unreadable(name, _("The file cannot be opened.")))
+            findings.append(
+                _unreadable(name, _("The file cannot be opened."), attachment.document_id)
+            )
             continue
         try:
             found = scan_file(name, data)
         except ExtractionError as exc:
-            findings.append(_unreadable(name, str(exc)))
+            findings.append(_unreadable(name, str(exc), attachment.document_id))
             continue
         digest = hashlib.sha256(data).hexdigest()
         for finding in found:
@@ -100,9 +114,19 @@ def draft_findings(page) -> list[ReviewFinding]:
                     masked=finding.masked,
                     context=finding.context,
                     location=finding.location,
+                    document_id=attachment.document_id,
+                    document_name=name,
+                    before=_before(finding),
                 )
             )
     return findings
+
+
+def _before(finding) -> str:
+    """The finding's excerpt with this number as written (neighbours stay masked)."""
+    if finding.masked and finding.masked in finding.context:
+        return finding.context.replace(finding.masked, finding.matched, 1)
+    return finding.matched
 
 
 @dataclass(frozen=True)
@@ -141,7 +165,7 @@ def draft_attachment_metadata(page) -> list[AttachmentMetadata]:
     return result
 
 
-def _unreadable(name: str, message: str) -> ReviewFinding:
+def _unreadable(name: str, message: str, document_id: int | None = None) -> ReviewFinding:
     return ReviewFinding(
         key=_key("unreadable", name, message),
         source="unreadable",
@@ -150,27 +174,31 @@ def _unreadable(name: str, message: str) -> ReviewFinding:
         masked="",
         context=message,
         location=name,
+        document_id=document_id,
+        document_name=name,
     )
 
 
 def task_states_for_reviewer(task, user) -> QuerySet[TaskState]:
-    """In-progress states of `task` that `user` may decide."""
-    states = TaskState.objects.filter(task=task, status=TaskState.STATUS_IN_PROGRESS)
-    if not roles.user_has_role(user, STEP_ROLES[task.step_kind]):
-        return TaskState.objects.none()
-    if task.step_kind == StepKind.DEPARTMENT:
-        from gongkai.catalog.models import CatalogRecord
+    """In-progress states of `task` that `user` may decide (permissions.can_decide)."""
+    from .permissions import can_decide
 
-        department = department_of(user)
-        if department is None:
+    states = TaskState.objects.filter(task=task, status=TaskState.STATUS_IN_PROGRESS)
+    if task.step_kind != StepKind.DEPARTMENT:
+        if not roles.user_has_role(user, STEP_ROLES[task.step_kind]):
             return TaskState.objects.none()
-        ids = (
-            CatalogRecord.objects.filter(department=department)
-            .annotate(pk_text=Cast("pk", CharField()))
-            .values("pk_text")
-        )
-        states = states.filter(workflow_state__object_id__in=ids)
-    return states
+        return states
+    if not (
+        roles.user_has_role(user, roles.DEPARTMENT_HEAD)
+        or roles.user_has_role(user, roles.OFFICE_REVIEWER)
+    ):
+        return TaskState.objects.none()
+    allowed = []
+    for state in states.select_related("workflow_state"):
+        page = state.workflow_state.content_object
+        if page is not None and can_decide(task.step_kind, page.specific, user):
+            allowed.append(state.pk)
+    return states.filter(pk__in=allowed)
 
 
 def step_working_days() -> int:

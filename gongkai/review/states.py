@@ -43,6 +43,23 @@ class StepKind(models.TextChoices):
 class Decision(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REJECT = "reject", _("Returned")
+    # Changed after the confidentiality review: back to that step (convention 18).
+    SENT_BACK = "sent_back", _("Sent back to the confidentiality review")
+
+
+class FindingSource(models.TextChoices):
+    BODY = "body", _("Body")
+    ATTACHMENT = "attachment", _("Attachment")
+    UNREADABLE = "unreadable", _("Not checked automatically")
+
+
+class Resolution(models.TextChoices):
+    """How a personal-data finding was resolved in review (审查单)."""
+
+    MASKED = "masked", _("Masked")
+    REPLACED = "replaced", _("Removed by a change")  # the text or file no longer holds it
+    WAIVED = "waived", _("Waived")
+    FALSE_POSITIVE = "false_positive", _("Not personal data")
 
 
 class ChecklistItem(models.TextChoices):
@@ -68,4 +85,10 @@ class ReviewAction(models.TextChoices):
     RECORD_TRANSITION = "review.record.transition", _("Review status changed")
     STEP_DECIDE = "review.step.decide", _("Review step decided")
     BODY_MASK = "review.body.mask", _("Personal data masked in the body")
+    ATTACHMENT_MASK = "review.attachment.mask", _("Personal data masked in an attachment")
+    ATTACHMENT_MASK_FAILED = (
+        "review.attachment.mask_failed",
+        _("Masking an attachment failed"),
+    )
+    SENT_BACK = "review.sent_back", _("Sent back to the confidentiality review")
     SCHEDULED_REFUSED = "review.scheduled.refused", _("Scheduled publication refused")
