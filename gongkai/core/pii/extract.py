@@ -30,6 +30,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -825,13 +826,14 @@ class SharedStrings:
     root: etree._Element | None
     items: list[etree._Element] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    references: dict[int, list[etree._Element]] = field(default_factory=dict)
+    # How many cells use each string (read as a stream, the cells themselves are not kept).
+    references: Counter[int] = field(default_factory=Counter)
     wishes: dict[int, dict[tuple, tuple[list[tuple[etree._Element, str]], list[Finding]]]] = field(
         default_factory=dict
     )
 
-    def use(self, index: int, cell: etree._Element) -> None:
-        self.references.setdefault(index, []).append(cell)
+    def use(self, index: int) -> None:
+        self.references[index] += 1
 
     def wish(self, index: int, cell: etree._Element, member: str, findings: list[Finding]) -> None:
         signature = tuple((f.start, f.end, f.masked) for f in findings)
@@ -841,7 +843,7 @@ class SharedStrings:
     def resolve(self, package: Package) -> None:
         for index, wishes in self.wishes.items():
             wanted = sum(len(cells) for cells, _findings in wishes.values())
-            keep_original = wanted < len(self.references.get(index, []))
+            keep_original = wanted < self.references[index]
             for number, (cells, findings) in enumerate(wishes.values()):
                 if number == 0 and not keep_original:
                     item = self.items[index]
@@ -1016,33 +1018,39 @@ def _shared_strings(package: Package, member: str | None) -> SharedStrings:
     return SharedStrings(member, root, items, texts)
 
 
+_ROW, _CELL, _HYPERLINK = f"{{{_S}}}row", f"{{{_S}}}c", f"{{{_S}}}hyperlink"
+_HEADER_FOOTER_TAGS = {f"{{{_S}}}{name}": label for name, label in _HEADER_FOOTER.items()}
+
+
 def _sheet_units(
     package: Package, member: str, title: str, table: SharedStrings, workbook: dict
 ) -> Iterator[Unit]:
-    """Cells, headers and footers and hyperlink texts of a worksheet, read as a stream."""
+    """Cells, headers and footers and hyperlink texts of a worksheet, read as a stream.
+
+    A chart sheet or a dialog sheet has none of these elements, so it yields nothing.
+    """
     editable = package.editable
-    data = package.read(member)
     events = etree.iterparse(
-        io.BytesIO(data),
+        io.BytesIO(package.read(member)),
         events=("start", "end"),
+        tag=(_ROW, _CELL, _HYPERLINK, *_HEADER_FOOTER_TAGS),
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
     )
+    # Formatted once per sheet, not once per cell.
+    cell_location = str(_("sheet %(sheet)s %(cell)s"))
+    part_location = str(_("sheet %(sheet)s %(part)s"))
+    link_location = str(_("sheet %(sheet)s %(cell)s hyperlink"))
     row_number, column_number = 0, 0
-    root = None
     for event, element in events:
         tag = element.tag
-        if root is None:
-            root = element
-            if etree.QName(tag).localname != "worksheet":
-                return  # a chart sheet or a dialog sheet: no cells
         if event == "start":
-            if tag == f"{{{_S}}}row":
+            if tag == _ROW:
                 row_number = int(element.get("r") or row_number + 1)
                 column_number = 0
             continue
-        if tag == f"{{{_S}}}c":
+        if tag == _CELL:
             reference = element.get("r")
             if reference:
                 letters = re.match(r"[A-Z]+", reference)
@@ -1050,30 +1058,26 @@ def _sheet_units(
             else:
                 column_number += 1
                 reference = f"{_column_letters(column_number)}{row_number}"
-            location = str(_("sheet %(sheet)s %(cell)s") % {"sheet": title, "cell": reference})
+            location = cell_location % {"sheet": title, "cell": reference}
             unit = _cell_unit(element, location, member, table, workbook, editable)
             if unit is not None:
                 yield unit
-        elif tag == f"{{{_S}}}row" and not editable:
-            element.clear(keep_tail=True)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
-        elif etree.QName(tag).localname in _HEADER_FOOTER and tag.startswith(f"{{{_S}}}"):
-            part = _HEADER_FOOTER[etree.QName(tag).localname]
-            location = str(_("sheet %(sheet)s %(part)s") % {"sheet": title, "part": part})
-            text = header_footer_text(element.text or "")[0]
-            writer = HeaderFooterWriter(element) if editable else None
-            yield Unit(location, text, member, writer)
-        elif tag == f"{{{_S}}}hyperlink":
-            location = str(
-                _("sheet %(sheet)s %(cell)s hyperlink")
-                % {"sheet": title, "cell": element.get("ref", "")}
-            )
+        elif tag == _ROW:
+            if not editable:
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+        elif tag == _HYPERLINK:
+            location = link_location % {"sheet": title, "cell": element.get("ref", "")}
             for attribute in ("display", "tooltip"):
                 if element.get(attribute):
                     yield _attribute_unit(location, member, element, attribute, editable=editable)
-    if root is not None:
-        package.keep(member, root)
+        else:
+            location = part_location % {"sheet": title, "part": _HEADER_FOOTER_TAGS[tag]}
+            text = header_footer_text(element.text or "")[0]
+            yield Unit(location, text, member, HeaderFooterWriter(element) if editable else None)
+    if events.root is not None:
+        package.keep(member, events.root)
 
 
 def _column_number(letters: str) -> int:
@@ -1102,7 +1106,7 @@ def _cell_unit(
         return None
     if kind == "s":
         index = int(value.text)
-        table.use(index, cell)
+        table.use(index)
         writer = SharedStringWriter(table, index, cell, member) if editable else None
         return Unit(location, table.texts[index], member, writer)
     if kind in {"str", "d"}:
@@ -1149,8 +1153,10 @@ def scan_file(name: str, data: bytes) -> list[Finding]:
     """
     findings: list[Finding] = []
     for chunk in extract_text(name, data):
-        where = attachment_location(name, chunk.location)
-        findings.extend(finding.at(where) for finding in scan_text(chunk.text))
+        found = scan_text(chunk.text)
+        if found:
+            where = attachment_location(name, chunk.location)
+            findings.extend(finding.at(where) for finding in found)
     return findings
 
 

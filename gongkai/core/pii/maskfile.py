@@ -41,7 +41,6 @@ from .extract import (
     Package,
     SharedStringWriter,
     _corrupt,
-    attachment_location,
     decode_text,
     embedded_location,
     file_kind,
@@ -99,9 +98,10 @@ def mask_file(name: str, data: bytes, *, only: FindingFilter | None = None) -> M
         raise _unsupported(name)
 
     offered: list[Finding] = []
+    where = str(_("attachment %(name)s %(location)s"))
 
     def select(location: str, finding: Finding) -> bool:
-        finding = finding.at(attachment_location(name, location))
+        finding = finding.at(where % {"name": name, "location": location})
         offered.append(finding)
         return only is None or bool(only(finding))
 
@@ -115,7 +115,7 @@ def mask_file(name: str, data: bytes, *, only: FindingFilter | None = None) -> M
         if _identities(offered) != _identities(reported):
             # The masker read the file differently from the scan: never trust it.
             raise _unverified(name)
-        masked = [finding.at(attachment_location(name, location)) for location, finding in chosen]
+        masked = [finding.at(where % {"name": name, "location": loc}) for loc, finding in chosen]
         if not masked:
             return MaskResult(data=data, masked=[])
         _verify(name, kind, data, result, reported, masked)
@@ -205,29 +205,32 @@ def _mask_package(
     name: str, data: bytes, kind: str, select: _Select, depth: int
 ) -> tuple[bytes, list[tuple[str, Finding]]]:
     """Mask a .docx or .xlsx package; returns its bytes and the (location, finding) masked."""
-    try:
-        package = Package(data, editable=True)
-        units = list(ooxml_units(package, kind))
-    except Exception as exc:
-        raise MaskingError(str(_corrupt(name, kind)), "corrupt") from exc
     chosen: list[tuple[str, Finding]] = []
     before: Counter[Key] = Counter()
     masked: Counter[Key] = Counter()
-    shadows = []
-    for unit in units:
-        if unit.shadow:
-            shadows.append(unit)
-            continue
-        if not unit.text.strip():
-            continue
-        findings = scan_text(unit.text)
-        before.update(_key(f) for f in findings)
-        picked = [f for f in findings if select(unit.location, f)]
-        if picked:
-            _write(package, unit, picked, name)
-            masked.update(_key(f) for f in picked)
-            chosen.extend((unit.location, f) for f in picked)
+    shadows, pending = [], []
+    try:
+        package = Package(data, editable=True)
+        for unit in ooxml_units(package, kind):
+            if unit.shadow:
+                shadows.append(unit)
+                continue
+            if not unit.text.strip():
+                continue
+            findings = scan_text(unit.text)
+            before.update(_key(f) for f in findings)
+            picked = [f for f in findings if select(unit.location, f)]
+            if picked:
+                pending.append((unit, picked))
+    except Exception as exc:
+        raise MaskingError(str(_corrupt(name, kind)), "corrupt") from exc
+    # Written once the whole file has been read: the walkers never see a changed tree.
+    for unit, picked in pending:
+        _write(package, unit, picked, name)
+        masked.update(_key(f) for f in picked)
+        chosen.extend((unit.location, f) for f in picked)
     # Copies of masked numbers (text box fallbacks, second alt texts) are masked too.
+    copies = 0
     for unit in shadows:
         findings = scan_text(unit.text)
         before.update(_key(f) for f in findings)
@@ -235,6 +238,7 @@ def _mask_package(
         if picked:
             _write(package, unit, picked, name)
             masked.update(_key(f) for f in picked)
+            copies += len(picked)
     if package.shared_strings is not None:
         package.shared_strings.resolve(package)
     for member in package.embedded():
@@ -242,6 +246,8 @@ def _mask_package(
     if not chosen:
         return data, []
     result = package.to_bytes()
+    if not copies:
+        return result, chosen  # `_verify` rescans what the scan reads
     # Every copy (shadows included) of a masked number must be gone.
     try:
         after = Counter(

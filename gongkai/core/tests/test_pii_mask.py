@@ -1,6 +1,7 @@
 """Masking personal data inside attachments (mask_file), on real generated files."""
 
 import io
+import random
 import sys
 import types
 import zipfile
@@ -130,7 +131,7 @@ def test_masked_excel_file_opens_with_numbers_turned_into_masked_text(masked_cor
     assert str(sheet["C2"].value) == by_cell["C2"].masked  # rich text, split over runs
     assert workbook["底稿"].sheet_state == "hidden"
     negatives = [sheet.cell(row=row, column=4).value for row in range(4, 34)]
-    assert negatives == corpus.hard_negatives(__import__("random").Random(corpus.SEED))[:30]
+    assert negatives == corpus.hard_negatives(random.Random(corpus.SEED))[:30]
     cached = openpyxl.load_workbook(io.BytesIO(result.data), data_only=True)
     assert cached["名单"]["E3"].value == by_cell["E3"].masked
 
@@ -520,8 +521,6 @@ def test_masking_twice_changes_nothing_more(masked_corpus):
 def _mutations(data: bytes, seed: int) -> bytes:
     """``data`` damaged at random: an XML part truncated, cut or given a stray byte, or
     bytes of the zip itself overwritten."""
-    import random
-
     rng = random.Random(seed)
     if seed % 4 == 0:
         damaged = bytearray(data)

@@ -113,6 +113,50 @@ def test_written_forms(text, kind, normalised):
     assert text[finding.start : finding.end] == finding.matched
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电话151.2702.3097。",
+        "电话：１５１．２７０２．３０９７",
+        "151 270 23097",
+        "手机 １５１　２７０　２３０９７ 张三",
+        "No. 10 151 270 23097 checked",
+        "Tel:151.2702.3097,",
+    ],
+)
+def test_mobiles_written_with_dots_or_in_three_three_five(text):
+    finding = only(text)
+    assert (finding.kind, finding.normalised) == (FindingKind.MOBILE, "15127023097")
+    assert mask_text(text, [finding]).count("151****3097") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "151.27",
+        "192.168.100.123",
+        "IP 10.151.2702.3097",
+        "151.2702.3097.1",
+        "151.2702.30971",
+        "138.12345678",
+        "1381234.5678",
+        "1.5127023097E10",
+        "2019.05.24",
+        "２０１９．０５．２４",
+        "0857.822.1234",
+        "151-270-23097",
+        "151 270 23097 8",
+        "151 270 2309",
+        "151.2702 3097",
+        "151．2702.3097.0",
+        "110101.19900307.002X",  # dots only ever join a mobile
+        f"{CARD[:4]}.{CARD[4:8]}.{CARD[8:12]}.{CARD[12:16]}.{CARD[16:]}",
+    ],
+)
+def test_dots_and_three_three_five_near_misses(text):
+    assert scan_text(text) == []
+
+
 def test_numbers_side_by_side_are_found_separately():
     text = f"1 {MOBILE} 2 {ID}，{MOBILE}、13912345678"
     assert [f.kind for f in scan_text(text)] == [
@@ -257,8 +301,12 @@ def test_every_valid_card_in_any_style_is_found_exactly_once(data, number, style
     assert scan_text(masked) == []
 
 
-@hypothesis_settings(max_examples=200, deadline=None)
-@given(st.data(), st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(corpus.STYLES))
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.data(),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.sampled_from(corpus.STYLES + corpus.MOBILE_STYLES),
+)
 def test_every_mobile_in_any_style_is_found_exactly_once(data, number, style):
     text = _surrounded(data.draw, corpus.written(number, FindingKind.MOBILE, style))
     findings = scan_text(text)
