@@ -981,18 +981,22 @@ def _xlsx_units(package: Package) -> Iterator[Unit]:
     table = _shared_strings(package, by_type.get("sharedStrings"))
     package.shared_strings = table
     attached: set[str] = set()
+    read: set[str] = set()  # a part named twice is read (and masked) once
     for sheet in sheets:
         relation = relations.get(sheet.get(f"{{{_R}}}id"))
-        if relation is None or relation[1] not in package.members:
+        if relation is None or relation[1] not in package.members or relation[1] in read:
             continue
         member = relation[1]
+        read.add(member)
         title = sheet.get("name", "")
         if sheet.get("state", "visible") != "visible":
             title = str(_("%(sheet)s (hidden)") % {"sheet": title})
         yield from _sheet_units(package, member, title, table, workbook)
         for kind, target in _relations(package, member).values():
-            if target in package.members and (
-                kind.endswith("/comments") or "threadedComment" in kind
+            if (
+                target in package.members
+                and target not in attached
+                and (kind.endswith("/comments") or "threadedComment" in kind)
             ):
                 attached.add(target)
                 yield from _comment_units(package, target, title)

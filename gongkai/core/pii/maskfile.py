@@ -103,7 +103,12 @@ def mask_file(name: str, data: bytes, *, only: FindingFilter | None = None) -> M
     def select(location: str, finding: Finding) -> bool:
         finding = finding.at(where % {"name": name, "location": location})
         offered.append(finding)
-        return only is None or bool(only(finding))
+        if only is None:
+            return True
+        try:
+            return bool(only(finding))
+        except Exception as exc:
+            raise _FilterError(exc) from exc
 
     try:
         if kind in _TEXT_LABEL_KINDS:
@@ -121,11 +126,21 @@ def mask_file(name: str, data: bytes, *, only: FindingFilter | None = None) -> M
         _verify(name, kind, data, result, reported, masked)
     except MaskingError:
         raise
+    except _FilterError as error:
+        raise error.original from None  # the caller's own mistake, not the file's
     except Exception as exc:
         # A file the scan could read but the masker stumbled on: refuse it, never half mask.
         logger.exception("masking %s failed", name)
         raise _unverified(name) from exc
     return MaskResult(data=result, masked=masked)
+
+
+class _FilterError(Exception):
+    """An exception raised by the caller's ``only``: passed on as it is."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
 
 
 def _identities(findings: list[Finding]) -> list[tuple]:
@@ -208,27 +223,26 @@ def _mask_package(
     chosen: list[tuple[str, Finding]] = []
     before: Counter[Key] = Counter()
     masked: Counter[Key] = Counter()
-    shadows, pending = [], []
+    shadows, found = [], []
     try:
         package = Package(data, editable=True)
         for unit in ooxml_units(package, kind):
             if unit.shadow:
                 shadows.append(unit)
-                continue
-            if not unit.text.strip():
-                continue
-            findings = scan_text(unit.text)
-            before.update(_key(f) for f in findings)
-            picked = [f for f in findings if select(unit.location, f)]
-            if picked:
-                pending.append((unit, picked))
+            elif unit.text.strip():
+                findings = scan_text(unit.text)
+                if findings:
+                    found.append((unit, findings))
     except Exception as exc:
         raise MaskingError(str(_corrupt(name, kind)), "corrupt") from exc
     # Written once the whole file has been read: the walkers never see a changed tree.
-    for unit, picked in pending:
-        _write(package, unit, picked, name)
-        masked.update(_key(f) for f in picked)
-        chosen.extend((unit.location, f) for f in picked)
+    for unit, findings in found:
+        before.update(_key(f) for f in findings)
+        picked = [f for f in findings if select(unit.location, f)]
+        if picked:
+            _write(package, unit, picked, name)
+            masked.update(_key(f) for f in picked)
+            chosen.extend((unit.location, f) for f in picked)
     # Copies of masked numbers (text box fallbacks, second alt texts) are masked too.
     copies = 0
     for unit in shadows:

@@ -551,3 +551,12 @@ def test_damaged_files_raise_only_masking_error(name):
             assert error.reason in {"corrupt", "embedded", "unverified"}, (seed, error.reason)
             continue
         assert scan_file(name, result.data) == [] or result.masked == [], seed
+
+
+def test_an_error_in_the_callers_filter_is_not_blamed_on_the_file():
+    def only(finding):
+        raise KeyError("bug")
+
+    for name in ("公示.docx", "说明.txt", "正文.html"):
+        with pytest.raises(KeyError):
+            mask_file(name, FILES[name].data, only=only)
