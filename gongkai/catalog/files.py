@@ -27,11 +27,16 @@ def records_using_document(document: Any) -> QuerySet[CatalogRecord]:
 
 
 def record_replace_document(record: CatalogRecord, old: Any, new: Any) -> bool:
+    """Attach `new` where `record` (an object in memory, e.g. a draft) attaches `old`."""
+    attachments = list(record.attachments.all())
     found = False
-    for attachment in record.attachments.all():
+    for attachment in attachments:
         if attachment.document_id == old.pk:
             attachment.document = new
             found = True
+    if found:
+        # modelcluster hands out copies: the changed list must be set back.
+        record.attachments = attachments
     return found
 
 

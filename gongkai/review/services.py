@@ -724,9 +724,12 @@ def _attach_masked(*, task_state: TaskState, document, data: bytes, masked: list
     new = document_derive(
         source=document, data=data, reason=LineageReason.MASKED, by=by, masked=summary
     )
-    for attachment in draft.attachments.all():
-        if attachment.document_id == document.pk:
-            attachment.document = new
+    from gongkai.files.registry import owner_for
+
+    owner = owner_for(draft)
+    if owner is None or owner.replace_document is None:
+        raise ValidationError(_("Attachments of this kind of page cannot be masked here."))
+    owner.replace_document(draft, document, new)
     if not page.live:
         draft.save(clean=False)
     revision = draft.save_revision(user=by, log_action=True)

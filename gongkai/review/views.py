@@ -1,5 +1,7 @@
 """Admin views of the review: one-click masking and the printable 审查单."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.models import TaskState
@@ -14,7 +17,7 @@ from wagtail.models import TaskState
 from gongkai.core.request_context import current_request
 
 from .models import ReviewRecord
-from .services import review_body_mask
+from .services import review_attachment_mask, review_body_mask
 
 
 def _messages_of(exc: Exception) -> list[str]:
@@ -47,24 +50,75 @@ def _confidentiality_state(request, task_state_id: int):
     return task_state, page
 
 
+@dataclass
+class AttachmentCheck:
+    """One attachment of the draft as the confidentiality reviewer sees it."""
+
+    document_id: int
+    name: str
+    title: str
+    url: str
+    findings: list = field(default_factory=list)
+    maskable: bool = False
+    unreadable: bool = False
+    failure: dict | None = None
+    masked_from: str = ""
+
+
+@never_cache
 @login_required
 def workspace(request, task_state_id: int):
-    """The confidentiality reviewer's view of a draft's personal data, with one-click masking."""
+    """The confidentiality reviewer's view of a draft's personal data, with one-click masking.
+
+    Each finding is shown before (as written, for this screen only) and after masking; the
+    body and each maskable attachment are masked with one click each.
+    """
+    from gongkai.files.models import DocumentLineage
+
+    from .models import ReviewRecord
     from .selectors import draft_attachment_metadata, draft_findings
 
     task_state, page = _confidentiality_state(request, task_state_id)
     draft = page.get_latest_revision_as_object()
     findings = draft_findings(draft)
+    record = ReviewRecord.objects.filter(workflow_state=task_state.workflow_state).first()
+    failures = {e.get("document_id"): e for e in (record.masking_failures if record else [])}
+    attachments: list[AttachmentCheck] = []
+    for attachment in draft.attachments.all():
+        document = attachment.document
+        if any(a.document_id == document.pk for a in attachments):
+            continue
+        lineage = DocumentLineage.objects.filter(document=document).first()
+        own = [f for f in findings if f.document_id == document.pk]
+        attachments.append(
+            AttachmentCheck(
+                document_id=document.pk,
+                name=document.filename,
+                title=str(attachment),
+                url=document.url,
+                findings=[f for f in own if f.source == "attachment"],
+                maskable=any(f.maskable for f in own),
+                unreadable=any(f.source == "unreadable" for f in own),
+                failure=failures.get(document.pk),
+                masked_from=(
+                    lineage.previous.filename
+                    if lineage is not None and lineage.previous is not None
+                    else ""
+                ),
+            )
+        )
+    body = [f for f in findings if f.source == "body"]
     return TemplateResponse(
         request,
         "review/workspace.html",
         {
             "page": page,
             "task_state": task_state,
-            "findings": findings,
-            "maskable": any(f.maskable for f in findings),
-            "attachment_findings": any(not f.maskable for f in findings),
+            "body_findings": body,
+            "attachments": attachments,
+            "unreadable": [f for f in findings if f.source == "unreadable"],
             "attachment_metadata": draft_attachment_metadata(draft),
+            "clean": not findings,
         },
     )
 
@@ -90,6 +144,38 @@ def mask_body(request, task_state_id: int):
         )
     else:
         messages.info(request, _("The body contains no personal data to mask."))
+    return redirect(back_url)
+
+
+@login_required
+@require_POST
+def mask_attachment(request, task_state_id: int, document_id: int):
+    """Mask every finding inside one attachment (a new document version in a new revision)."""
+    task_state = get_object_or_404(TaskState, pk=task_state_id)
+    back_url = reverse("review_workspace", args=[task_state.pk])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
+    try:
+        count = review_attachment_mask(
+            task_state=task_state, document_id=document_id, by=request.user
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(edit_url)
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+        return redirect(back_url)
+    if count:
+        messages.success(
+            request,
+            _(
+                "%(count)s piece(s) of personal data in the attachment were masked; the masked "
+                "file replaces it in a new revision and the original stays unpublished."
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("The attachment contains no personal data to mask."))
     return redirect(back_url)
 
 

@@ -90,6 +90,11 @@ def review_urls():
     return [
         path("review/check/<int:task_state_id>/", views.workspace, name="review_workspace"),
         path("review/mask/<int:task_state_id>/", views.mask_body, name="review_mask_body"),
+        path(
+            "review/mask/<int:task_state_id>/attachment/<int:document_id>/",
+            views.mask_attachment,
+            name="review_mask_attachment",
+        ),
         path("review/records/<int:pk>/pdf/", views.record_pdf, name="review_record_pdf"),
     ]
 
@@ -149,6 +154,10 @@ class ReviewRecordViewSet(ModelViewSet):
     list_filter = ["outcome", "department", "started_at"]
     search_fields = ["title"]
     inspect_template_name = "review/record_inspect.html"
+    # The template shows the whole 审查单 (sheet.record_sheet) instead of the generic field
+    # dump; should the generic list ever show, it holds plain fields only, never the JSON
+    # ones (maskings, masking failures) nor the fingerprint.
+    inspect_view_fields = ["title", "department", "outcome", "disclosure", "started_at"]
     form_fields = ["note"]
 
 
