@@ -1,4 +1,8 @@
-"""The printable 审查单 (WeasyPrint, Noto CJK from the system's fonts)."""
+"""The printable 审查单 (WeasyPrint, Noto CJK from the system's fonts).
+
+Same data (sheet.record_sheet) and same template (review/_sheet.html) as the admin
+inspect view, so the paper and the screen tell the same story.
+"""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -6,20 +10,15 @@ from django.utils import timezone
 from gongkai.org.models import Bureau
 
 from .models import ReviewRecord
-from .states import ChecklistItem
+from .sheet import local_time, record_sheet
 
 
 def record_context(record: ReviewRecord) -> dict:
-    steps = list(record.steps.select_related("reviewer"))
-    for step in steps:
-        step.checklist_rows = [
-            (item.label, bool(step.checklist.get(item.value))) for item in ChecklistItem
-        ]
     return {
         "record": record,
-        "steps": steps,
+        "sheet": record_sheet(record),
         "bureau": Bureau.load(),
-        "printed_at": timezone.localtime(),
+        "printed_at": local_time(timezone.now()),
     }
 
 
