@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gongkai.org import roles
-from gongkai.org.permissions import DepartmentPagePermissionTester
+from gongkai.org.permissions import DepartmentPagePermissionTester, user_role_codes
 
 WITHDRAW_ROLES = frozenset({roles.OFFICE_REVIEWER, roles.LEADER})
 
@@ -25,9 +25,7 @@ def may_withdraw_records(user: Any) -> bool:
     """Whether `user` withdraws records at all (by role), whatever their state."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(role_link__code__in=WITHDRAW_ROLES).exists()
+    return user.is_superuser or bool(user_role_codes(user) & WITHDRAW_ROLES)
 
 
 def withdraw_refusal(record: Any, user: Any) -> str | None:
@@ -36,12 +34,12 @@ def withdraw_refusal(record: Any, user: Any) -> str | None:
 
     if not isinstance(record, CatalogRecord):
         return _("Only catalogue records can be withdrawn.")
+    if not may_withdraw_records(user):
+        return _("You may not withdraw this record.")
     if record.withdrawn_at is not None:
         return _("This record has already been withdrawn.")
     if not record.live:
         return _("Only a published record can be withdrawn.")
-    if not may_withdraw_records(user):
-        return _("You may not withdraw this record.")
     return None
 
 

@@ -32,6 +32,7 @@ from . import roles
 CROSS_DEPARTMENT_ROLES: set[str] = {roles.OFFICE_REVIEWER, roles.LEADER, roles.SITE_ADMIN}
 
 _SCOPE_CACHE = "_gongkai_department_scope"
+_OWNER_CACHE = "_gongkai_owning_department_id"
 
 
 def register_cross_department_role(code: str) -> None:
@@ -45,6 +46,7 @@ class DepartmentScope:
 
     across: bool
     department_id: int | None
+    role_codes: frozenset[str] = frozenset()
 
     def covers(self, department_id: int | None) -> bool:
         if self.across:
@@ -62,17 +64,14 @@ def department_scope(user: Any) -> DepartmentScope:
         return cached
     from .models import StaffProfile
 
-    if user.is_superuser:
-        across = True
-    else:
-        codes = set(
-            user.groups.filter(role_link__isnull=False).values_list("role_link__code", flat=True)
-        )
-        across = bool(codes & CROSS_DEPARTMENT_ROLES)
+    codes = frozenset(
+        user.groups.filter(role_link__isnull=False).values_list("role_link__code", flat=True)
+    )
+    across = user.is_superuser or bool(codes & CROSS_DEPARTMENT_ROLES)
     department_id = (
         StaffProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
     )
-    scope = DepartmentScope(across=across, department_id=department_id)
+    scope = DepartmentScope(across=across, department_id=department_id, role_codes=codes)
     setattr(user, _SCOPE_CACHE, scope)
     return scope
 
@@ -80,6 +79,11 @@ def department_scope(user: Any) -> DepartmentScope:
 def forget_department_scope(user: Any) -> None:
     """Drop the cached scope (after changing the user's roles or department)."""
     user.__dict__.pop(_SCOPE_CACHE, None)
+
+
+def user_role_codes(user: Any) -> frozenset[str]:
+    """The role codes (roles.py) `user` holds, from the same per-request cache."""
+    return department_scope(user).role_codes
 
 
 def works_across_departments(user: Any) -> bool:
@@ -228,11 +232,21 @@ class DepartmentOwnedPageMixin:
         The one in its latest revision when it has unpublished changes (a department
         change waiting for review already counts), else the one saved on the page. Read
         from the database, not from this instance, which may be an old revision being
-        reverted to.
+        reverted to; once per instance (a listing asks for every button), until
+        refresh_from_db().
         """
         attname = f"{self.department_field}_id"
         if self.pk is None:
             return getattr(self, attname)
+        if _OWNER_CACHE not in self.__dict__:
+            self.__dict__[_OWNER_CACHE] = self._read_owning_department_id(attname)
+        return self.__dict__[_OWNER_CACHE]
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop(_OWNER_CACHE, None)
+        return super().refresh_from_db(*args, **kwargs)
+
+    def _read_owning_department_id(self, attname: str) -> int | None:
         drafted_key = f"latest_revision__content__{self.department_field}"  # by field name
         row = (
             type(self)

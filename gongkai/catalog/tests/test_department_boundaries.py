@@ -404,3 +404,34 @@ def test_an_unassigned_import_belongs_to_its_creator(world, results, policy_draf
     assert options == [str(world.employment.pk)]
     assert selected == str(world.employment.pk)
     assert denied(signed_in(policy_drafter).get(edit_url(page)))
+
+
+# --- attachment originals ----------------------------------------------------------------------
+
+
+def test_attachment_originals_follow_the_department_rule(world, own, other, policy_drafter):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from gongkai.catalog.archive import AttachmentOriginal
+    from gongkai.catalog.models import RecordAttachment
+    from gongkai.catalog.selectors import attachment_originals_for_user
+
+    originals = {}
+    for page in (own, other):
+        document = get_document_model().objects.create(
+            title=f"{page.title}附件", file=ContentFile(b"%PDF-1.4", name="a.pdf")
+        )
+        RecordAttachment.objects.create(record=page, document=document)
+        originals[page.pk] = AttachmentOriginal.objects.create(document=document)
+
+    def seen(user):
+        return set(attachment_originals_for_user(user))
+
+    assert seen(world.drafter) == {originals[own.pk]}
+    assert seen(world.department_head) == {originals[own.pk]}
+    assert seen(policy_drafter) == {originals[other.pk]}
+    assert seen(world.office_reviewer) == set(originals.values())
+    # Bureau-wide by role, but the originals of other departments are not theirs to read.
+    assert seen(world.leader) == set()
+    assert seen(world.site_admin) == set()
