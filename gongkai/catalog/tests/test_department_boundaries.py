@@ -435,3 +435,29 @@ def test_attachment_originals_follow_the_department_rule(world, own, other, poli
     # Bureau-wide by role, but the originals of other departments are not theirs to read.
     assert seen(world.leader) == set()
     assert seen(world.site_admin) == set()
+
+
+# --- review workflow ---------------------------------------------------------------------------
+
+
+def test_the_review_workflow_keeps_its_deciders_and_nobody_else(world, other, policy_drafter):
+    from gongkai.review.services import review_workflow_install
+
+    review_workflow_install()
+    policy_head = staff("t-head-policy", role=roles.DEPARTMENT_HEAD, department=world.policy)
+    page = CatalogRecord.objects.get(pk=other.pk)
+    page.get_workflow().start(page, policy_drafter)
+    state = CatalogRecord.objects.get(pk=other.pk).current_workflow_task_state
+    approve = reverse("wagtailadmin_pages:workflow_action", args=[other.pk, "approve", state.pk])
+
+    for outsider in (world.drafter, world.department_head):
+        client = signed_in(outsider)
+        assert denied(client.get(edit_url(other)))
+        assert denied(client.get(approve))
+        assert denied(client.post(approve, {"comment": "越权审查"}))
+    state.refresh_from_db()
+    assert state.status == state.STATUS_IN_PROGRESS
+
+    assert signed_in(policy_head).get(edit_url(other)).status_code == 200
+    for reviewer in (world.office_reviewer, world.leader):
+        assert signed_in(reviewer).get(edit_url(other)).status_code == 200
