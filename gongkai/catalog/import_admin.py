@@ -57,8 +57,12 @@ class WordImportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from gongkai.org.permissions import choosable_departments
+
         super().__init__(*args, **kwargs)
         self.user = user
+        # Departments are kept apart: a drafter imports for their own department only.
+        self.fields["department"].queryset = choosable_departments(user)
 
     def clean_column(self) -> CatalogColumnPage:
         column = self.cleaned_data["column"]

@@ -39,6 +39,29 @@ def _clear_withdrawal(sender, instance, **kwargs) -> None:
         instance.withdrawal_reason = ""
 
 
+PUBLISHED_NOT_DELETED = gettext_noop(
+    "“%(title)s” has been published (index number %(index)s) and cannot be deleted. Withdraw "
+    "it instead: it then leaves the site but stays in the archive."
+)
+
+
+def _refuse_deleting_published(sender, instance, **kwargs) -> None:
+    """Every path (admin views, the admin API, code): a published record is never deleted."""
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(instance, "index_number", None):
+        raise PermissionDenied(
+            _(PUBLISHED_NOT_DELETED) % {"title": instance.title, "index": instance.index_number}
+        )
+
+
 def connect() -> None:
+    from django.db.models.signals import pre_delete
+
+    from .models import CatalogRecord
+
+    pre_delete.connect(
+        _refuse_deleting_published, sender=CatalogRecord, dispatch_uid="catalog.no_delete"
+    )
     register_publication_guard("catalog.withdrawn", withdrawn_record_guard)
     page_published.connect(_clear_withdrawal, dispatch_uid="catalog.clear_withdrawal")

@@ -55,7 +55,16 @@ _owners: dict[type[models.Model], FileOwner] = {}
 
 
 def register_file_owner(owner: FileOwner) -> FileOwner:
+    """Register `owner`; deleting one of its objects then takes its files off the site too."""
+    from django.db.models.signals import post_delete
+
+    from .signals import owner_deleted
+
     _owners[owner.model] = owner
+    # Per model, so that other models keep Django's fast bulk delete.
+    post_delete.connect(
+        owner_deleted, sender=owner.model, dispatch_uid=f"files.deleted.{owner.model._meta.label}"
+    )
     return owner
 
 

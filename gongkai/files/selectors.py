@@ -93,12 +93,9 @@ def image_is_frozen(image: Any) -> bool:
 
 
 def _cross_department(user: Any) -> bool:
-    from gongkai.org import roles
+    from gongkai.org.permissions import works_across_departments
 
-    return any(
-        roles.user_has_role(user, code)
-        for code in (roles.OFFICE_REVIEWER, roles.LEADER, roles.SITE_ADMIN)
-    )
+    return works_across_departments(user)
 
 
 def _staff(user: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, pre_save
+from django.db.models.signals import pre_save
 
 
 def _on_published(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -25,7 +25,7 @@ def _on_unpublished(sender: Any, instance: Any, **kwargs: Any) -> None:
         public_uses_remove(obj=instance)
 
 
-def _on_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+def owner_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     from .registry import owner_for
     from .services import public_uses_remove
 
@@ -62,7 +62,6 @@ def connect() -> None:
     # inside the transaction of the caller (review, withdrawal, scheduled publishing).
     published.connect(_on_published, dispatch_uid="files.published")
     unpublished.connect(_on_unpublished, dispatch_uid="files.unpublished")
-    post_delete.connect(_on_deleted, dispatch_uid="files.owner_deleted")
     pre_save.connect(
         _refuse_frozen_file_change, sender=get_document_model(), dispatch_uid="files.frozen"
     )

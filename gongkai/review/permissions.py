@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.org import roles
-from gongkai.org.selectors import department_of
+from gongkai.org.selectors import department_heads, department_of
 
 from .states import StepKind
 
@@ -31,21 +31,6 @@ def submitter_ids(obj: Any) -> set[int]:
     return {pk for pk in ids if pk is not None}
 
 
-def department_heads(department: Any) -> Any:
-    """Active users holding the department-head role in `department`."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            staff_profile__department=department,
-            groups__role_link__code=roles.DEPARTMENT_HEAD,
-        )
-        .distinct()
-    )
-
-
 def office_takes_first_review(department: Any, exclude: set[int]) -> bool:
     """Whether the office (局办公室) decides the department review of `department`'s records.
 
@@ -55,7 +40,7 @@ def office_takes_first_review(department: Any, exclude: set[int]) -> bool:
     """
     if department is None:
         return True
-    if getattr(department, "first_review_by_office", False):
+    if department.first_review_by_office:
         return True
     return not department_heads(department).exclude(pk__in=exclude).exists()
 
@@ -84,7 +69,7 @@ def can_decide(kind: str, obj: Any, user: Any) -> bool:
             own is not None
             and department_id is not None
             and own.pk == department_id
-            and not getattr(department, "first_review_by_office", False)
+            and not department.first_review_by_office
         ):
             return True
     if roles.user_has_role(user, roles.OFFICE_REVIEWER):

@@ -31,6 +31,7 @@ from wagtail.models import (
     WorkflowState,
     WorkflowTask,
 )
+from wagtail.signals import task_cancelled
 
 from gongkai.catalog.choices import DisclosureAttribute
 from gongkai.core.audit import audit
@@ -403,9 +404,19 @@ def review_send_back(*, task_state: TaskState, by, reason: str, revision=None) -
         comment=reason,
     )
     audit(record, ReviewAction.SENT_BACK, user=by, data={"reason": reason})
-    task_state.specific.cancel(user=by if getattr(by, "pk", None) else None, comment=reason)
+    user = by if getattr(by, "pk", None) else None
+    # TaskState.cancel() would restart the first step not yet approved (this one); cancel
+    # it here and start the confidentiality review instead.
+    task_state.status = TaskState.STATUS_CANCELLED
+    task_state.finished_at = timezone.now()
+    task_state.finished_by = user
+    task_state.comment = reason
+    task_state.save()
     workflow_state.refresh_from_db()
-    workflow_state.update(user=by if getattr(by, "pk", None) else None, next_task=confidentiality)
+    workflow_state.update(user=user, next_task=confidentiality)
+    task_cancelled.send(
+        sender=task_state.specific.__class__, instance=task_state.specific, user=user
+    )
     workflow_state.refresh_from_db()
     return workflow_state.current_task_state
 

@@ -328,7 +328,7 @@ def test_withdrawing_a_record_takes_it_off_at_once(app, results, published, worl
     assert call(app, published.url).cache == "hit"
 
     with commit():
-        record_withdraw(record=published, by=world.site_admin, reason="内容有误")
+        record_withdraw(record=published, by=world.office_reviewer, reason="内容有误")
     assert call(app, published.url).code == 404
     column_page = call(app, results.url)
     assert column_page.cache == "miss"

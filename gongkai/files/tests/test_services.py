@@ -86,9 +86,7 @@ def test_a_withdrawal_failing_halfway_leaves_page_and_files_as_they_were(
     assert Client().get(page.url).status_code == 200
 
 
-def test_expiry_takes_the_files_down_and_a_failing_expiry_changes_nothing(
-    published, monkeypatch
-):
+def test_expiry_takes_the_files_down_and_a_failing_expiry_changes_nothing(published, monkeypatch):
     from gongkai.review.services import scheduled_publish_run
 
     page, document = published
@@ -126,7 +124,9 @@ def test_a_new_published_version_drops_the_attachment_it_no_longer_shows(publish
 
     page, document = published
     replacement = get_document_model().objects.create(
-        title="更正", file=File(make_pdf(leaks=False), name="更正.pdf"), uploaded_by_user=world.drafter
+        title="更正",
+        file=File(make_pdf(leaks=False), name="更正.pdf"),
+        uploaded_by_user=world.drafter,
     )
     draft = page.get_latest_revision_as_object()
     attachments = list(draft.attachments.all())
@@ -144,7 +144,7 @@ def test_the_sweep_removes_stale_uses_and_orphan_copy_files(published):
 
     from django.core.files.storage import default_storage
 
-    page, document = published
+    page, _document = published
     orphan = default_storage.save("published/deadbeef/orphan.pdf", ContentFile(b"%PDF-1.4"))
     # A raw update that sent no signal: the page is no longer live but its uses remain.
     type(page).objects.filter(pk=page.pk).update(live=False)

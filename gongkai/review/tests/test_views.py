@@ -39,8 +39,11 @@ def test_workspace_masks_in_one_click(draft, world):
     to_confidentiality(draft, world)
     state = current(draft)
     client = client_for(world.office_reviewer)
-    html = client.get(f"/admin/review/check/{state.pk}/").content.decode()
-    assert "110105********002X" in html and ID_NUMBER not in html
+    response = client.get(f"/admin/review/check/{state.pk}/")
+    html = response.content.decode()
+    # Before and after: the number as written is on this screen only, never cached.
+    assert "110105********002X" in html and ID_NUMBER in html
+    assert "no-store" in response["Cache-Control"]
     response = client.post(f"/admin/review/mask/{state.pk}/")
     assert response.status_code == 302
     body = CatalogRecord.objects.get(pk=draft.pk).get_latest_revision_as_object().body

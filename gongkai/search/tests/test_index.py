@@ -15,7 +15,7 @@ from docx import Document as WordDocument
 from wagtail.documents.models import Document
 
 from gongkai.catalog.choices import DisclosureAttribute, Validity, WithholdingReason
-from gongkai.catalog.models import RecordAttachment
+from gongkai.catalog.models import CatalogRecord, RecordAttachment
 from gongkai.catalog.services import record_withdraw
 from gongkai.catalog.tests.factories import column, publish_reviewed, record
 from gongkai.search import services
@@ -225,6 +225,11 @@ def test_attachment_text_is_searchable(site, django_capture_on_commit_callbacks)
     document.save()
     with django_capture_on_commit_callbacks(execute=True):
         RecordAttachment.objects.create(record=page, document=document, title="附件：补贴申领表")
+    # Not public yet: no published copy, so only the attachment's title is indexed.
+    assert titles("加盖公章") == []
+    # Indexed from the published copy, which publication writes.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_reviewed(CatalogRecord.objects.get(pk=page.pk))
     assert titles("加盖公章") == ["2025年第4季度就业创业补贴发放情况公示"]
     assert titles("求职创业补贴") == ["2025年第4季度就业创业补贴发放情况公示"]
 
