@@ -353,17 +353,30 @@ class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
             from .services import index_number_assign
 
             index_number_assign(record=self)
+        elif self.live and self.publication_date is None and self.pk:
+            # Published again from a revision whose 发布日期 was left empty: keep the date
+            # that first publication set (after the guard: it is not reviewed content).
+            self.publication_date = (
+                type(self).objects.filter(pk=self.pk).values_list("publication_date", flat=True)
+            ).first()
         return super().save(*args, **kwargs)
 
     def _going_live(self) -> bool:
-        """True when this save publishes content (a new page live, or a live revision change)."""
+        """True when this save publishes content: a new page live, a live revision change, or
+        a revision published again (Wagtail's publish stamps last_published_at)."""
         if self.pk is None:
             return True
-        before = type(self).objects.filter(pk=self.pk).values("live", "live_revision_id").first()
+        before = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values("live", "live_revision_id", "last_published_at")
+            .first()
+        )
         return (
             before is None
             or not before["live"]
             or (before["live_revision_id"] != self.live_revision_id)
+            or (before["last_published_at"] != self.last_published_at)
         )
 
 
