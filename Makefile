@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py sync_public_files --missing
 	$(BIN)/python manage.py serve
 
 ## make test: lint, then the whole suite (browser tests included).

@@ -46,6 +46,7 @@ class FileKind(StrEnum):
     PDF = "pdf"
     DOCX = "docx"
     XLSX = "xlsx"
+    CSV = "csv"
     PNG = "png"
     JPEG = "jpeg"
     GIF = "gif"
@@ -66,6 +67,7 @@ _EXTENSIONS: dict[FileKind, tuple[str, ...]] = {
     FileKind.PDF: (".pdf",),
     FileKind.DOCX: (".docx",),
     FileKind.XLSX: (".xlsx",),
+    FileKind.CSV: (".csv",),
     FileKind.PNG: (".png",),
     FileKind.JPEG: (".jpg", ".jpeg", ".jpe"),
     FileKind.GIF: (".gif",),
@@ -75,12 +77,13 @@ _LABELS: dict[FileKind, str] = {
     FileKind.PDF: "PDF",
     FileKind.DOCX: "Word (.docx)",
     FileKind.XLSX: "Excel (.xlsx)",
+    FileKind.CSV: "CSV",
     FileKind.PNG: "PNG",
     FileKind.JPEG: "JPEG",
     FileKind.GIF: "GIF",
     FileKind.WEBP: "WebP",
 }
-DOCUMENT_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.XLSX})
+DOCUMENT_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.XLSX, FileKind.CSV})
 IMAGE_KINDS = frozenset({FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.WEBP})
 ALL_KINDS = DOCUMENT_KINDS | IMAGE_KINDS
 
@@ -393,6 +396,43 @@ def _check_image(content: bytes, name: str) -> None:
         ) from exc
 
 
+# A cell a spreadsheet program would run as a formula (CSV injection): it starts with = or
+# @, or with + or - without being a plain number.
+_CSV_NUMBER = re.compile(r"[+\-]\s*[0-9][0-9,]*(?:\.[0-9]+)?%?")
+
+
+def _csv_formula(cell: str) -> bool:
+    cell = cell.strip()
+    if cell.startswith(("=", "@")):
+        return True
+    return cell.startswith(("+", "-")) and _CSV_NUMBER.fullmatch(cell) is None
+
+
+def _check_csv(content: bytes, name: str) -> FileKind:
+    """A CSV is text (UTF-8, GB18030 or UTF-16 with a mark) without formulas in its cells."""
+    import csv
+
+    from gongkai.core.pii.extract import ExtractionError, decode_text
+
+    try:
+        text, _encoding, _mark = decode_text(name, content, "csv")
+    except ExtractionError as exc:
+        raise UploadRejected(str(exc), code="corrupt") from exc
+    for row_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for column_number, cell in enumerate(row, start=1):
+            if _csv_formula(cell):
+                raise UploadRejected(
+                    _(
+                        "The file “%(name)s” has a formula in row %(row)s, column %(column)s "
+                        "(“%(cell)s”). A spreadsheet program would run it when the public opens "
+                        "the file: remove the formulas and upload it again."
+                    )
+                    % {"name": name, "row": row_number, "column": column_number, "cell": cell[:20]},
+                    code="formula",
+                )
+    return FileKind.CSV
+
+
 def _kinds_text(kinds: Iterable[FileKind]) -> str:
     return "、".join(k.label for k in sorted(kinds, key=list(FileKind).index))
 
@@ -475,6 +515,8 @@ def check_upload(
         kind: FileKind | None = _ooxml_kind(content, name, check=True)
     else:
         kind = sniff_kind(content)
+        if kind is None and ext in FileKind.CSV.extensions and FileKind.CSV in allowed:
+            kind = _check_csv(content, name)
     if kind is None:
         raise UploadRejected(
             _("The actual type of the file “%(name)s” does not match its extension.")

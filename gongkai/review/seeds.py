@@ -26,3 +26,8 @@ def seed(*, stdout) -> None:
     created = seed_demo_records(publish=_publish_reviewed)
     if created:
         stdout.write(f"  catalogue: {created} reviewed demo records published")
+    from .demo import seed_pending_reviews
+
+    pending = seed_pending_reviews()
+    if pending:
+        stdout.write(f"  review: {pending} demo drafts waiting in the review queues")

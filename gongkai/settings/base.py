@@ -333,9 +333,9 @@ PRIVATE_MEDIA_ROOT = Path(
     config(
         "PRIVATE_MEDIA_ROOT",
         str(VAR_DIR / "private"),
-        help="Folder for files no URL serves, such as the originals of published attachments"
-        " (before their hidden data was stripped). Staff download them through permission-checked"
-        " admin views. Keep it outside `MEDIA_ROOT` and away from nginx.",
+        help="Folder for files no URL serves: the staff archive of attachment originals kept by"
+        " earlier releases (which stripped published files in place). Staff download them through"
+        " permission-checked admin views. Keep it outside `MEDIA_ROOT` and away from nginx.",
         shown="var/private",
     )
 )
@@ -359,7 +359,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg", "gif", "webp"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "png", "jpg", "jpeg", "gif", "webp"]
 # Every download goes through the gate (gongkai.files.views), never straight to storage.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "gongkai.catalog.document_forms.CheckedDocumentForm"

@@ -230,7 +230,7 @@ def test_form_field_accepts_and_reports_the_kind():
     form = AttachmentForm(files={"attachment": SimpleUploadedFile("a.xlsx", make_xlsx())})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["attachment"].detected_kind is FileKind.XLSX
-    assert 'accept=".pdf,.docx,.xlsx"' in str(form["attachment"])
+    assert 'accept=".pdf,.docx,.xlsx,.csv"' in str(form["attachment"])
 
 
 def test_form_field_refuses_with_the_message():
@@ -241,3 +241,31 @@ def test_form_field_refuses_with_the_message():
 
 def test_accept_attribute_lists_all_image_extensions():
     assert accept_attribute({FileKind.JPEG, FileKind.PNG}) == ".png,.jpg,.jpeg,.jpe"
+
+
+# --- CSV: text data published as it is -----------------------------------------------------
+
+CSV_UTF8 = "姓名,补贴类别,金额\n张三,一次性求职创业补贴,1000\n李四,社会保险补贴,-200\n".encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [CSV_UTF8, b"\xef\xbb\xbf" + CSV_UTF8, CSV_UTF8.decode().encode("gb18030")],
+    ids=["utf-8", "utf-8 with BOM", "gb18030"],
+)
+def test_a_csv_in_utf8_or_gb18030_is_accepted(data):
+    assert check_upload("名单.csv", data, allowed=ALL_KINDS) == FileKind.CSV
+
+
+@pytest.mark.parametrize(
+    "cell", ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C x'!A0"]
+)
+def test_a_csv_with_a_formula_is_refused(cell):
+    data = f"姓名,备注\n张三,{cell}\n".encode()
+    assert rejected("名单.csv", data).code == "formula"
+
+
+def test_a_disguised_csv_is_refused():
+    assert rejected("名单.csv", make_xlsx(leaks=False)).code == "mismatch"
+    assert rejected("名单.csv", b"\x00\x01binary\x00").code in {"corrupt", "mismatch"}
+    assert rejected("名单.csv", b"\xff\xd8\xff\xe0" + b"0" * 100).code == "mismatch"

@@ -60,13 +60,15 @@ def test_full_review_in_the_browser(world, settings, live_server, new_context):
     head.wait_for_url(re.compile(r"/admin/"))
     head.wait_for_load_state("networkidle")
 
-    # 复审: the office reviewer sees the finding (masked), masks it and approves.
+    # 复审: the office reviewer sees the finding before and after masking, masks it, approves.
     office = login(new_context, live_server, "t-office")
     queue_row(office, title).get_by_role("link", name="个人信息检查").click()
     office.wait_for_url(re.compile(r"/admin/review/check/"))
     office.locator("tr.review-finding").first.wait_for()
-    assert MASKED in office.content() and ID_NUMBER not in office.content()
-    office.get_by_role("button", name="一键遮蔽正文").click()
+    finding = office.locator("tr.review-finding").first
+    assert ID_NUMBER in finding.locator(".review-finding__before").inner_text()
+    assert MASKED in finding.locator(".review-finding__after").inner_text()
+    office.get_by_role("button", name="遮蔽正文中的 1 处个人信息").click()
     office.get_by_text("正文和附件中未发现个人信息").wait_for()
     assert "正文和附件中未发现个人信息" in office.content()
     office.goto(live_server.url + "/admin/")
