@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.files.registry import FileOwner, register_file_owner, rich_text_images
 
-from .models import CatalogRecord
+from .models import CatalogRecord, RecordAttachment
 from .selectors import public_records
 
 
@@ -40,6 +40,10 @@ def record_replace_document(record: CatalogRecord, old: Any, new: Any) -> bool:
     return found
 
 
+def department_documents(department: Any) -> QuerySet:
+    return RecordAttachment.objects.filter(record__department=department).values("document_id")
+
+
 register_file_owner(
     FileOwner(
         model=CatalogRecord,
@@ -49,5 +53,6 @@ register_file_owner(
         images=lambda record: rich_text_images(record.body),
         using_document=records_using_document,
         replace_document=record_replace_document,
+        department_documents=department_documents,
     )
 )

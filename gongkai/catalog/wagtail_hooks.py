@@ -35,4 +35,3 @@ class CatalogVocabularies(SnippetViewSetGroup):
 register_snippet(CatalogVocabularies)
 
 from . import archive_admin, import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
-

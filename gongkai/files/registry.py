@@ -48,6 +48,8 @@ class FileOwner:
     # Put `new` in place of `old` in `obj` (an object as given, e.g. a draft revision's
     # object); returns whether it used `old`. For "upload a new version".
     replace_document: Callable[[Any, Any, Any], bool] | None = None
+    # Ids of the documents the objects of a department use (the document chooser).
+    department_documents: Callable[[Any], models.QuerySet] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -174,3 +174,45 @@ def user_can_access_image(user: Any, image: Any) -> bool:
         if obj_department is not None and obj_department.pk == department.pk:
             return True
     return False
+
+
+def documents_for_user(user: Any) -> QuerySet:
+    """Documents `user` may pick (the document chooser): everything for bureau-wide roles;
+    otherwise their department's uploads, those its objects use, and public documents."""
+    from wagtail.documents import get_document_model
+
+    from .registry import owners
+
+    documents = get_document_model().objects.all()
+    if not _staff(user):
+        return documents.none()
+    if user.is_superuser or _cross_department(user):
+        return documents
+    from gongkai.org.selectors import department_of
+
+    department = department_of(user)
+    condition = Q(uploaded_by_user=user) | Q(pk__in=public_documents().values("pk"))
+    if department is not None:
+        condition |= Q(uploaded_by_user__staff_profile__department=department)
+        for owner in owners():
+            if owner.department_documents is not None:
+                condition |= Q(pk__in=owner.department_documents(department))
+    return documents.filter(condition)
+
+
+def images_for_user(user: Any) -> QuerySet:
+    """Images `user` may pick (the image chooser), by the same rule as documents."""
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.all()
+    if not _staff(user):
+        return images.none()
+    if user.is_superuser or _cross_department(user):
+        return images
+    from gongkai.org.selectors import department_of
+
+    department = department_of(user)
+    condition = Q(uploaded_by_user=user) | Q(pk__in=public_images().values("pk"))
+    if department is not None:
+        condition |= Q(uploaded_by_user__staff_profile__department=department)
+    return images.filter(condition)

@@ -86,6 +86,19 @@ def _restricted(document: Any, request: HttpRequest) -> bool:
     )
 
 
+_UNSAFE_IN_NAME = str.maketrans({c: "_" for c in '\\/:*?"<>|\r\n\t'})
+
+
+def download_name(document: Any) -> str:
+    """The name a download is saved under: the document's title with its file's extension
+    (“附件1：拟发放人员名单.xlsx”), not the stored name with its storage suffix."""
+    extension = posixpath.splitext(document.filename)[1]
+    title = (document.title or "").strip().translate(_UNSAFE_IN_NAME)[:120]
+    if not title:
+        return document.filename
+    return title if title.lower().endswith(extension.lower()) else f"{title}{extension}"
+
+
 def serve_document(document: Any, request: HttpRequest) -> HttpResponse:
     """Answer ``/documents/<id>/<name>`` (registered as Wagtail's before_serve_document)."""
     copy = public_copy_of(document)
@@ -93,7 +106,7 @@ def serve_document(document: Any, request: HttpRequest) -> HttpResponse:
         return file_response(
             request,
             copy.file,
-            filename=document.filename,
+            filename=download_name(document),
             content_type=document.content_type,
             public=True,
             etag=copy.sha256,
@@ -103,7 +116,7 @@ def serve_document(document: Any, request: HttpRequest) -> HttpResponse:
         return file_response(
             request,
             document.file,
-            filename=document.filename,
+            filename=download_name(document),
             content_type=document.content_type,
             public=False,
             stream=False,

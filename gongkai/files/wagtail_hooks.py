@@ -30,3 +30,18 @@ def files_admin_urls():
             name="files_document_new_version",
         ),
     ]
+
+
+@hooks.register("construct_document_chooser_queryset")
+def department_documents_only(documents, request):
+    """Departments are kept apart in the chooser too (titles of others' drafts included)."""
+    from .selectors import documents_for_user
+
+    return documents.filter(pk__in=documents_for_user(request.user).values("pk"))
+
+
+@hooks.register("construct_image_chooser_queryset")
+def department_images_only(images, request):
+    from .selectors import images_for_user
+
+    return images.filter(pk__in=images_for_user(request.user).values("pk"))

@@ -145,7 +145,8 @@ def test_a_drafter_attaches_a_pdf_to_a_record(world):
     document = get_document_model().objects.get(title="附件1：申请表")
     assert document.uploaded_by_user == world.drafter
     listed = chooser(client, "documents")
-    assert "附件1：申请表" in listed and other.title in listed
+    # Departments are kept apart: another's unpublished upload is not offered.
+    assert "附件1：申请表" in listed and other.title not in listed
     # Own uploads may be edited, others' not (no change_document).
     assert client.get(f"/admin/documents/edit/{document.pk}/").status_code == 200
     assert client.get(f"/admin/documents/edit/{other.pk}/").status_code == 302
