@@ -43,7 +43,7 @@ def published(world):
 
 
 def test_replacing_a_published_attachments_file_is_refused(published, world):
-    page, document = published
+    _page, document = published
     before = stored(document)
     public_before = body_of(Client().get(document.url))
     client = signed_in(world.drafter)  # the uploader, who may edit their own uploads
