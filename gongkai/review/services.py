@@ -463,8 +463,17 @@ def review_revision_saved(*, obj, revision) -> None:
     """A revision of `obj` was saved: if `obj` is at a step after the confidentiality review
     and the revision differs from what that review approved, send it back there (any path:
     the editor, code)."""
-    workflow_state = getattr(obj, "current_workflow_state", None)
-    if workflow_state is None or workflow_state.status != WorkflowState.STATUS_IN_PROGRESS:
+    workflow_state = (
+        WorkflowState.objects.active()
+        .filter(
+            base_content_type_id=obj.get_base_content_type().pk,
+            object_id=str(obj.pk),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        )
+        .select_related("current_task_state")
+        .first()
+    )
+    if workflow_state is None:
         return
     task_state = workflow_state.current_task_state
     if task_state is None or task_state.status != TaskState.STATUS_IN_PROGRESS:

@@ -41,13 +41,15 @@ def changed_after_confidentiality_review(sender, instance, raw=False, update_fie
     """A change saved after the confidentiality review sends the draft back to it.
 
     Wagtail's save_revision ends by saving the object's ``latest_revision`` pointer; at that
-    moment the new revision is the object's latest, on every path.
+    moment the new revision is the object's latest, on every path. Cheap checks first: this
+    runs for every save of every model.
     """
     if raw or not update_fields or "latest_revision" not in update_fields:
         return
-    revision = getattr(instance, "latest_revision", None)
-    if revision is None or not hasattr(instance, "current_workflow_state"):
+    if getattr(instance, "latest_revision_id", None) is None:
+        return
+    if not hasattr(type(instance), "current_workflow_state"):
         return
     from .services import review_revision_saved
 
-    review_revision_saved(obj=instance, revision=revision)
+    review_revision_saved(obj=instance, revision=instance.latest_revision)
