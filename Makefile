@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test` (each has its own test database): auto = one per CPU.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast lint format bench messages lock clean browser-deps
 
@@ -27,9 +29,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py sync_public_files --missing
 	$(BIN)/python manage.py serve
 
-## make test: lint, then the whole suite (browser tests included).
+## make test: lint, then the whole suite (browser tests included), one worker per CPU.
 test: $(STAMP) browser-deps lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
