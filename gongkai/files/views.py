@@ -113,6 +113,12 @@ def serve_document(document: Any, request: HttpRequest) -> HttpResponse:
             stream=False,
         )
     if user_can_access_document(request.user, document):
+        from gongkai.core.audit import audit
+
+        from .states import FilesAction
+
+        # Unpublished files may hold what review has yet to mask: who read them is kept.
+        audit(document, FilesAction.ORIGINAL_DOWNLOAD, user=request.user)
         return file_response(
             request,
             document.file,

@@ -120,7 +120,9 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.department})"
+        from .selectors import staff_name
+
+        return f"{staff_name(self.user)} ({self.department})"
 
 
 class Responsibility(models.Model):

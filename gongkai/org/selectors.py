@@ -41,6 +41,17 @@ def department_of(user) -> Department | None:
     return profile.department if profile else None
 
 
+def staff_name(user) -> str:
+    """How a member of staff is named on screens and in the 审查单: a Chinese name family name
+    first and without a space (张文, not Django's “文 张”), others as Django joins them."""
+    if user is None:
+        return ""
+    family, given = (user.last_name or "").strip(), (user.first_name or "").strip()
+    if family and given and any("\u3400" <= c <= "\u9fff" for c in family + given):
+        return f"{family}{given}"
+    return user.get_full_name() or user.get_username()
+
+
 def department_heads(department: Department) -> QuerySet:
     """Active users holding the department-head role (科室负责人) in `department`."""
     from django.contrib.auth import get_user_model

@@ -105,7 +105,9 @@ def _create(spec: dict[str, Any], drafter: Any, head: Any) -> None:
         owner=drafter,
     )
     Document = get_document_model()
-    author = drafter.get_full_name() or drafter.get_username()
+    from gongkai.org.selectors import staff_name
+
+    author = staff_name(drafter)
     for item in spec["attachments"]:
         data = _file(item, author)
         document = Document(

@@ -72,7 +72,9 @@ TASKS = (
 def _name(user) -> str:
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    from gongkai.org.selectors import staff_name
+
+    return staff_name(user)
 
 
 @transaction.atomic

@@ -64,7 +64,9 @@ def local_time(value) -> str:
 def _name(user) -> str:
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    from gongkai.org.selectors import staff_name
+
+    return staff_name(user)
 
 
 def _label(choices, value: str) -> str:
