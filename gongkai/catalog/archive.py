@@ -9,17 +9,16 @@ URL reaches: staff download it through a permission-checked admin view (archive_
 from __future__ import annotations
 
 import os
-import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.storage import get_private_storage
+from gongkai.core.storage import get_private_storage, random_folder_path
 
 
 def original_upload_to(instance: AttachmentOriginal, filename: str) -> str:
     """archive/originals/<random>/<file name>: the name kept, the folder not guessable."""
-    return f"archive/originals/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+    return random_folder_path("archive/originals", filename)
 
 
 class AttachmentOriginal(models.Model):

@@ -16,6 +16,14 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 PRIVATE_STORAGE_ALIAS = "private"
 
 
+def random_folder_path(folder: str, filename: str) -> str:
+    """<folder>/<random>/<file name>: the name kept, the folder not guessable."""
+    import os
+    import uuid
+
+    return f"{folder}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+
+
 class PrivateFileSystemStorage(FileSystemStorage):
     """Files no URL reaches: kept under PRIVATE_MEDIA_ROOT (outside MEDIA_ROOT), readable by
     the owner only, and served solely by views that check permission first."""

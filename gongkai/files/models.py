@@ -12,7 +12,6 @@ review has seen them (ReviewedDocument): a correction is a new document (Documen
 from __future__ import annotations
 
 import os
-import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -20,10 +19,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.storage import random_folder_path
+
 
 def public_copy_upload_to(instance: PublicCopy, filename: str) -> str:
     """published/<random>/<file name>: the name kept, the folder not guessable."""
-    return f"published/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+    return random_folder_path("published", filename)
 
 
 class PublicCopy(models.Model):

@@ -226,7 +226,7 @@ def documents_freeze(*, documents: list[Any]) -> None:
         if document is None or not document.pk:
             continue
         if ReviewedDocument.objects.filter(document=document).exists():
-            continue
+            continue  # hashed once, when first frozen
         ReviewedDocument.objects.get_or_create(
             document=document, defaults={"sha256": document_sha256(document)}
         )

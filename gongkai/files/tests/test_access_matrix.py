@@ -84,7 +84,7 @@ def _fresh(page):
     return CatalogRecord.objects.get(pk=page.pk)
 
 
-def _build_record(state: str, department, drafter, office, workflow_installed):
+def _build_record(state: str, department, drafter, office):
     """A record of `department` in `state`, with a leaky Word attachment and an embedded photo."""
     page = record(
         column(),
@@ -138,7 +138,7 @@ def matrix(world, client):
     for code, (department, drafter) in departments.items():
         for state in STATES:
             page, document, image, copy_names = _build_record(
-                state, department, drafter, world.office_reviewer, True
+                state, department, drafter, world.office_reviewer
             )
             urls = {
                 "/documents/<id>/<name>": document.url,
