@@ -53,15 +53,18 @@ class ReviewTask(Task):
         """Decide through the service; a refusal becomes an admin message, not a 500."""
         from django.core.exceptions import PermissionDenied, ValidationError
 
-        from .services import review_task_act
-        from .views import refuse_in_admin
+        from .services import SentBack, review_task_act
+        from .views import refuse_in_admin, sent_back_in_admin
 
         try:
-            return review_task_act(
+            result = review_task_act(
                 task_state=task_state, user=user, action=action_name, data=kwargs
             )
         except (ValidationError, PermissionDenied) as exc:
             return refuse_in_admin(exc, task_state)
+        if isinstance(result, SentBack):
+            return sent_back_in_admin(result)
+        return None
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         from .selectors import task_states_for_reviewer

@@ -14,7 +14,6 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -497,8 +496,17 @@ def review_revision_saved(*, obj, revision) -> None:
     )
 
 
+@dataclass(frozen=True)
+class SentBack:
+    """The approval was not given: the draft changed since the confidentiality review and
+    went back to it. `reason` says what changed."""
+
+    reason: str
+    page_id: int
+
+
 @transaction.atomic
-def review_task_act(*, task_state: TaskState, user, action: str, data: dict) -> str | None:
+def review_task_act(*, task_state: TaskState, user, action: str, data: dict) -> SentBack | None:
     """Decide a review step: record it in the 审查单 and move the Wagtail workflow on.
 
     `action` is "approve" or "reject". A rejection needs a comment and returns the draft
@@ -506,8 +514,8 @@ def review_task_act(*, task_state: TaskState, user, action: str, data: dict) -> 
     公开属性 into the draft and records how each finding was resolved. Every approval is
     bound to the fingerprint of the revision approved; a step after the confidentiality
     review whose revision differs from what that review approved sends the draft back to it
-    instead. The last approval completes the record; a record decided 主动公开 is then
-    published, any other is not.
+    instead (and returns SentBack). The last approval completes the record; a record
+    decided 主动公开 is then published, any other is not.
     """
     task_state = TaskState.objects.select_for_update().get(pk=task_state.pk).specific
     task = task_state.task.specific
@@ -577,8 +585,7 @@ def review_task_act(*, task_state: TaskState, user, action: str, data: dict) -> 
             what = _changed_parts(record, step.revision) or _("content")
             reason = _(SENT_BACK_REASON) % {"what": what}
             review_send_back(task_state=task_state, by=user, reason=reason)
-            _tell(reason)
-            return reverse("wagtailadmin_pages:edit", args=[page.pk])
+            return SentBack(reason=reason, page_id=page.pk)
     step.save()
     record.revision = step.revision
     record.fingerprint = step.fingerprint
@@ -598,17 +605,6 @@ def review_task_act(*, task_state: TaskState, user, action: str, data: dict) -> 
         workflow_state.status = WorkflowState.STATUS_APPROVED
         workflow_state.save(update_fields=["status"])
     return None
-
-
-def _tell(message: str) -> None:
-    """Show `message` to the user of the current admin request, if there is one."""
-    from wagtail.admin import messages
-
-    from gongkai.core.request_context import current_request
-
-    request = current_request()
-    if request is not None:
-        messages.warning(request, message)
 
 
 @transaction.atomic

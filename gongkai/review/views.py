@@ -35,6 +35,14 @@ def refuse_in_admin(exc: Exception, task_state: TaskState) -> str:
     return reverse("wagtailadmin_pages:edit", args=[task_state.workflow_state.object_id])
 
 
+def sent_back_in_admin(sent_back) -> str:
+    """Tell why an approval sent the draft back, and return to its editor."""
+    request = current_request()
+    if request is not None:
+        messages.warning(request, sent_back.reason)
+    return reverse("wagtailadmin_pages:edit", args=[sent_back.page_id])
+
+
 def _confidentiality_state(request, task_state_id: int):
     from .models import ConfidentialityReviewTask
 

@@ -15,7 +15,7 @@ from gongkai.org import roles
 from gongkai.org.tests.factories import staff
 from gongkai.review.fingerprint import content_fingerprint, revision_fingerprint
 from gongkai.review.models import FindingResolution, ReviewRecord
-from gongkai.review.services import review_attachment_mask, review_body_mask
+from gongkai.review.services import SentBack, review_attachment_mask, review_body_mask
 from gongkai.review.states import Decision, Resolution, StepKind
 
 from .conftest import ID_NUMBER, current, submit
@@ -96,7 +96,8 @@ def test_an_approval_of_other_content_sends_it_back_instead(draft, world, monkey
     record = ReviewRecord.objects.get(page=draft)
     step = record.steps.get(kind=StepKind.CONFIDENTIALITY, decision=Decision.APPROVE)
     type(step).objects.filter(pk=step.pk).update(fingerprint="0" * 64)  # what it saw differs
-    approve(draft, world.leader, comment="同意")
+    result = approve(draft, world.leader, comment="同意")
+    assert isinstance(result, SentBack) and result.page_id == draft.pk
     assert step_kind(draft) == StepKind.CONFIDENTIALITY
     assert not live(draft).live
 
