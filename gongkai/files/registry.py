@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -50,7 +50,6 @@ class FileOwner:
     replace_document: Callable[[Any, Any, Any], bool] | None = None
     # Ids of the documents the objects of a department use (the document chooser).
     department_documents: Callable[[Any], models.QuerySet] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _owners: dict[type[models.Model], FileOwner] = {}
