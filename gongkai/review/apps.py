@@ -26,6 +26,11 @@ class ReviewConfig(AppConfig):
         roles.grant(roles.SITE_ADMIN, "review.view_reviewrecord")
         register_publication_guard("review", review_publication_guard)
 
+        from . import notifications
+
+        # Review notices go through gongkai.notifications, in place of Wagtail's mailers.
+        notifications.connect()
+
         from gongkai.core.periodic import register_periodic
 
         from .tasks import publish_scheduled

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from .env import config, document
+from .mail import email_settings
 
 document(
     "DJANGO_SETTINGS_MODULE",
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "gongkai.review",
     "gongkai.search",
     "gongkai.files",
+    "gongkai.notifications",
+    "gongkai.press",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -193,6 +196,36 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# --- E-mail ----------------------------------------------------------------------
+# Every notice goes through the outbox (gongkai.notifications): a failed send is retried,
+# never lost. The embedded default writes each message to a file instead of failing.
+EMAIL_URL = config(
+    "EMAIL_URL",
+    f"file://{VAR_DIR / 'mail'}",
+    help="Outgoing mail: `smtp://user:pass@host:587?tls=1` (STARTTLS), `smtps://user:pass@host:465`"
+    " (TLS), `file:///folder` (one file per message) or `console:`. Default: files under"
+    " `var/mail/`, so nothing fails without a mail server. Unsent mail waits in the outbox and is"
+    " retried.",
+    shown="file://var/mail",
+)
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = config(
+    "DEFAULT_FROM_EMAIL",
+    "gongkai@localhost",
+    help="Sender address of notifications and press digests (`政务公开平台 <gk@example.gov.cn>`).",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOTIFICATIONS_MAX_ATTEMPTS = config(
+    "NOTIFICATIONS_MAX_ATTEMPTS",
+    6,
+    cast=int,
+    help="Attempts to send one mail before it is left failed in the outbox (after 1, 5, 30"
+    " minutes, 2 hours, then every 6 hours); the information centre can retry it.",
+)
+# Wagtail's own workflow mails are replaced by gongkai.review.notifications (through the
+# outbox); its comment notices, sent from the edit view, also use the mail backend above.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # --- Background work ------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
