@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("gongkai.org.urls")),
     path("", include("gongkai.portal.urls")),
     path("", include("gongkai.search.urls")),
+    path("", include("gongkai.press.urls")),
     path("", include("gongkai.catalog.urls")),
 ]
 
