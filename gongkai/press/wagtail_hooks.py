@@ -30,6 +30,7 @@ class SubscriberViewSet(ModelViewSet):
     icon = "mail"
     menu_label = _("Press list")
     menu_order = 280
+    url_prefix = "press/subscribers"
     add_to_admin_menu = True
     inspect_view_enabled = True
     list_display = ["name", "organisation", "email", "frequency", "status", "confirmed_at"]
