@@ -201,7 +201,8 @@ class PendingTimeliness:
 
 
 def _in_review_ids(pks: Iterable[int]) -> set[int]:
-    from wagtail.models import WorkflowState
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, WorkflowState
 
     keys = [str(pk) for pk in pks]
     if not keys:
@@ -209,7 +210,9 @@ def _in_review_ids(pks: Iterable[int]) -> set[int]:
     return {
         int(object_id)
         for object_id in WorkflowState.objects.filter(
-            status=WorkflowState.STATUS_IN_PROGRESS, object_id__in=keys
+            base_content_type=ContentType.objects.get_for_model(Page),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            object_id__in=keys,
         ).values_list("object_id", flat=True)
     }
 

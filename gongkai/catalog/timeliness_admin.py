@@ -165,9 +165,10 @@ class RereviewReportView(ReportView):
     def get_filename(self) -> str:
         return "rereview-dates"
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         from gongkai.org.permissions import filter_department_owned
 
+        # Wagtail orders this (?ordering=) by the sortable columns.
         return filter_department_owned(withheld_records(), self.request.user)
 
     def get_context_data(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
