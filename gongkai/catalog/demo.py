@@ -23,6 +23,7 @@ from gongkai.org.models import Department
 
 from .choices import DisclosureItem, Validity
 from .models import CatalogColumnPage, CatalogRecord, Genre, RecordAttachment, TopicCategory
+from .services import record_first_publication_attest
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 SEED = 20190524
@@ -516,6 +517,11 @@ def seed_demo_records(*, publish) -> int:
             document.save()
             page.attachments.add(RecordAttachment(document=document, title="正文（Word版）"))
         column.add_child(instance=page)
+        # The demo bureau published these on its old site on their 发布日期 (条例 第26条
+        # counts to that moment), not on the day the demo is loaded.
+        record_first_publication_attest(
+            record=page, published_on=publication_date, note="演示数据：原网站发布日期"
+        )
         publish(page)
         created += 1
     return created

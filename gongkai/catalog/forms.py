@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -53,6 +54,43 @@ class CatalogRecordForm(WagtailAdminPageForm):
             # A draft saved without one (required fields are deferred) is still the author's.
             return choosable_departments(self.for_user).get(pk=scope.department_id)
         return department
+
+    def clean_publication_date(self):
+        # 条例 第26条 counts to the day a record really went public: the 发布日期 shown may not
+        # be earlier (CatalogRecord.save raises it on every publish path; this says so first).
+        value = self.cleaned_data.get("publication_date")
+        if value is None:
+            return value
+        first = None
+        if self.instance.pk:
+            first = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("first_published_at", flat=True)
+                .first()
+            )
+        if first is not None:
+            earliest = timezone.localdate(first)
+            if value < earliest:
+                raise ValidationError(
+                    gettext_lazy(
+                        "The publication date cannot be earlier than the day this record was "
+                        "first published (%(date)s)."
+                    ),
+                    params={"date": earliest.isoformat()},
+                    code="before_first_publication",
+                )
+        elif value < timezone.localdate():
+            raise ValidationError(
+                gettext_lazy(
+                    "The publication date cannot be earlier than the day the record goes "
+                    "public: it has not been published yet, so the earliest is today "
+                    "(%(today)s). Leave it empty to have it set on publication."
+                ),
+                params={"today": timezone.localdate().isoformat()},
+                code="before_publication",
+            )
+        return value
 
     def clean(self):
         cleaned_data = super().clean()

@@ -33,6 +33,7 @@ from gongkai.core.uploads import IMAGE_KINDS, FileKind, UploadRejected, check_up
 
 from .choices import Validity
 from .models import CatalogColumnPage, CatalogRecord, Genre, RecordAttachment, TopicCategory
+from .timeliness import lateness_warning
 from .word_import import ParsedDocument, parse_date_line, parse_docx
 
 __all__ = [
@@ -334,6 +335,9 @@ def record_import_docx(
     title = (meta.title or parsed.title or _stem(filename))[:TITLE_MAX]
     doc_number = meta.doc_number or parsed.doc_number
     written_date = meta.written_date or parsed.written_date
+    late = lateness_warning(written_date)
+    if late:
+        parsed.warnings.append(late)
     stored = _StoredFiles()
     try:
         with transaction.atomic():
@@ -449,4 +453,6 @@ def record_import_pdf(
     except BaseException:
         stored.discard()
         raise
+    late = lateness_warning(meta.written_date)
+    page.import_warnings = [late] if late else []
     return page

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -337,47 +340,106 @@ class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def with_content_json(self, content):
-        """Keep what revisions must not roll back: the 索引号 and the withdrawal state."""
+        """Keep what revisions must not roll back: the 索引号, the withdrawal state and the
+        moment of first publication (条例 第26条 counts to it; a revision cannot move it)."""
         obj = super().with_content_json(content)
         obj.index_number = self.index_number
         obj.withdrawn_at = self.withdrawn_at
         obj.withdrawal_reason = self.withdrawal_reason
+        obj.first_published_at = self.first_published_at
         return obj
 
+    @property
+    def first_public_date(self):
+        """The day (Asia/Shanghai) this record first went public, or None if it never did."""
+        if self.first_published_at is None:
+            return None
+        return timezone.localdate(self.first_published_at)
+
+    @property
+    def shown_publication_date(self):
+        """The 发布日期 the public sees: never earlier than the day the record went public."""
+        first = self.first_public_date
+        if self.publication_date is None or (first and self.publication_date < first):
+            return first
+        return self.publication_date
+
     def save(self, *args, **kwargs):
-        if self.live and self._going_live():
+        before = self._stored_state()
+        if self.live and self._going_live(before):
             from gongkai.core.publication import check_can_publish
 
             check_can_publish(self)
+        self._keep_first_publication(before)
+        if self.live and self.publication_date is None:
+            # Left empty: the date first publication set, or that day (after the guard: it
+            # is not reviewed content).
+            self.publication_date = (before or {}).get("publication_date") or (
+                self.first_public_date
+            )
+        corrected = self._raise_publication_date() if self.live else None
         if self.live and not self.index_number:
             from .services import index_number_assign
 
             index_number_assign(record=self)
-        elif self.live and self.publication_date is None and self.pk:
-            # Published again from a revision whose 发布日期 was left empty: keep the date
-            # that first publication set (after the guard: it is not reviewed content).
-            self.publication_date = (
-                type(self).objects.filter(pk=self.pk).values_list("publication_date", flat=True)
-            ).first()
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        if corrected is not None:
+            from .services import record_publication_date_log
 
-    def _going_live(self) -> bool:
-        """True when this save publishes content: a new page live, a live revision change, or
-        a revision published again (Wagtail's publish stamps last_published_at)."""
+            record_publication_date_log(record=self, given=corrected)
+        return result
+
+    def _stored_state(self) -> dict | None:
         if self.pk is None:
-            return True
-        before = (
+            return None
+        return (
             type(self)
             .objects.filter(pk=self.pk)
-            .values("live", "live_revision_id", "last_published_at")
+            .values(
+                "live",
+                "live_revision_id",
+                "last_published_at",
+                "first_published_at",
+                "publication_date",
+            )
             .first()
         )
+
+    def _going_live(self, before: dict | None) -> bool:
+        """True when this save publishes content: a new page live, a live revision change, or
+        a revision published again (Wagtail's publish stamps last_published_at)."""
         return (
             before is None
             or not before["live"]
             or (before["live_revision_id"] != self.live_revision_id)
             or (before["last_published_at"] != self.last_published_at)
         )
+
+    def _keep_first_publication(self, before: dict | None) -> None:
+        """`first_published_at` is the moment the record first went public (条例 第26条 counts
+        to it). Once stored it never changes; otherwise it is set only by going live, to the
+        present moment. Nothing an editor or a revision carries can move it; history from
+        before the platform is attested by `services.record_first_publication_attest`."""
+        stored = before["first_published_at"] if before else None
+        if stored is not None:
+            self.first_published_at = stored
+        elif self.live:
+            now = timezone.now()
+            moment = self.first_published_at
+            # Wagtail's publish stamps it with its own `now` an instant before this save.
+            if moment is None or abs(now - moment) > timedelta(minutes=1):
+                self.first_published_at = now
+        else:
+            self.first_published_at = None
+
+    def _raise_publication_date(self):
+        """The 发布日期 may not be earlier than the day the record went public: a back-dated
+        one is raised to that day. Returns the date that was given if it was corrected."""
+        first = self.first_public_date
+        if first is None or self.publication_date is None or self.publication_date >= first:
+            return None
+        given, self.publication_date = self.publication_date, first
+        return given
 
 
 class RecordAttachment(Orderable):

@@ -1,5 +1,6 @@
 """Writes to the catalogue."""
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,14 @@ class CatalogAction(models.TextChoices):
     ORIGINAL_DOWNLOAD = (
         "catalog.original.download",
         gettext_lazy("Attachment original downloaded"),
+    )
+    PUBLICATION_DATE_RAISED = (
+        "catalog.record.publication_date_raised",
+        gettext_lazy("Publication date raised to the day of first publication"),
+    )
+    FIRST_PUBLICATION_ATTESTED = (
+        "catalog.record.first_publication_attest",
+        gettext_lazy("First publication before the platform attested"),
     )
 
 
@@ -90,4 +99,51 @@ def record_withdraw(*, record: CatalogRecord, by: Any, reason: str) -> CatalogRe
         data={"reason": reason, "index_number": record.index_number},
     )
     record.refresh_from_db()
+    return record
+
+
+def record_publication_date_log(*, record: CatalogRecord, given: date) -> None:
+    """Audit that saving `record` raised a back-dated 发布日期 `given` to the day it first
+    went public (CatalogRecord.save does the raising on every publish path)."""
+    audit(
+        record,
+        CatalogAction.PUBLICATION_DATE_RAISED,
+        data={
+            "given": given.isoformat(),
+            "publication_date": record.publication_date.isoformat(),
+            "first_published_at": record.first_published_at.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def record_first_publication_attest(
+    *, record: CatalogRecord, published_on: date, note: str, by: Any = None
+) -> CatalogRecord:
+    """Attest (补录) that a record about to be published here was public since `published_on`,
+    on the bureau's site before this platform. The demo seeds and imports of history call it
+    before they publish the record; no staff screen does.
+
+    Stores `first_published_at` as the start of that day (Asia/Shanghai): publication then
+    keeps it (CatalogRecord.save), 条例 第26条's count runs to it and the 索引号 takes its
+    year from the 发布日期 as usual. Refuses a record that has been public already (its
+    first publication is fixed) and a day in the future. Writes one audit entry with `note`.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say where the earlier publication is recorded."))
+    record = CatalogRecord.objects.select_for_update().get(pk=record.pk)
+    if record.live or record.first_published_at is not None:
+        raise ValidationError(_("This record has been published already: that moment is fixed."))
+    if published_on > timezone.localdate():
+        raise ValidationError(_("An earlier publication cannot lie in the future."))
+    moment = timezone.make_aware(datetime.combine(published_on, time.min))
+    CatalogRecord.objects.filter(pk=record.pk).update(first_published_at=moment)
+    record.first_published_at = moment
+    audit(
+        record,
+        CatalogAction.FIRST_PUBLICATION_ATTESTED,
+        user=by,
+        data={"note": note, "first_published_at": moment.isoformat()},
+    )
     return record

@@ -436,6 +436,26 @@ PAGE_CACHE_MAX_MB = config(
     help="Megabytes of pages each web process keeps at most in the page cache.",
 )
 PAGE_CACHE_MAX_BYTES = PAGE_CACHE_MAX_MB * 1024 * 1024
+# 条例 第26条: proactive information is published within 20 working days of being formed
+# or changed. REGULATIONS.md §2 [C]; a setting so that a stricter local rule can apply.
+TIMELINESS_WORKING_DAYS = config(
+    "TIMELINESS_WORKING_DAYS",
+    20,
+    cast=int,
+    help="Working days from a record's 信息形成日期 to its first publication before it counts as late (条例 第26条); the staff dashboard warns from `TIMELINESS_WARN_AT` working days on.",
+)
+TIMELINESS_WARN_AT = config(
+    "TIMELINESS_WARN_AT",
+    15,
+    cast=int,
+    help="Working day (counted from 信息形成日期) from which the staff dashboard warns about an unpublished draft or record in review.",
+)
+REREVIEW_DUE_SOON_DAYS = config(
+    "REREVIEW_DUE_SOON_DAYS",
+    30,
+    cast=int,
+    help="Calendar days before an Art.18 re-review date (不予公开 records) from which it is marked due soon and shown on the staff dashboard.",
+)
 PORT = config("PORT", 8000, cast=int, help="Port `make run` serves on (127.0.0.1).")
 WEB_CONCURRENCY = config(
     "WEB_CONCURRENCY", 2, cast=int, help="Number of gunicorn worker processes `make run` starts."
