@@ -19,7 +19,7 @@ from wagtail.models import Page
 from gongkai.portal.cache import public_cache
 
 from . import ratelimit
-from .forms import MAX_YEAR, MIN_YEAR, SearchParams, parse_params
+from .forms import MAX_YEAR, MIN_YEAR, PARAM_NAMES, SearchParams, parse_params
 from .registry import kind_labels
 from .selectors import MAX_PAGE, SearchResults, search
 
@@ -180,7 +180,7 @@ def rate_limited(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpRespon
 
 
 @require_safe
-@public_cache
+@public_cache(params=PARAM_NAMES)
 def search_page(request: HttpRequest) -> HttpResponse:
     """站内搜索: results with highlights, facets with counts, sorting, pages, "did you mean"."""
     params = parse_params(request.GET)
