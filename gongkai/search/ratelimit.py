@@ -175,7 +175,7 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{title}</title>
-<link rel="stylesheet" href="{css}">
+{css}
 </head>
 <body>
 <main id="main" class="container">
@@ -192,6 +192,14 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
+def _stylesheet() -> str:
+    """The portal's stylesheet, or nothing when it is not collected (a refusal never fails)."""
+    try:
+        return f'<link rel="stylesheet" href="{escape(static("portal/css/portal.css"))}">'
+    except ValueError:
+        return ""
+
+
 def _refused(response: HttpResponse, verdict: Verdict) -> HttpResponse:
     response["Retry-After"] = str(verdict.retry_after)
     response["Cache-Control"] = "no-store"
@@ -205,7 +213,7 @@ def refusal_html(verdict: Verdict) -> HttpResponse:
         lang="zh-CN" if language.lower().startswith("zh") else escape(language),
         dir="rtl" if get_language_bidi() else "ltr",
         title=escape(gettext("Too many searches")),
-        css=escape(static("portal/css/portal.css")),
+        css=_stylesheet(),
         searched=escape(
             ngettext(
                 "This address has searched more than %(counter)s time in the last minute.",
