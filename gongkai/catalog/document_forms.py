@@ -14,7 +14,14 @@ from django import forms
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from gongkai.core.uploads import ALL_KINDS, IMAGE_KINDS, FileKind, UploadRejected, check_upload
+from gongkai.core.uploads import (
+    ALL_KINDS,
+    IMAGE_KINDS,
+    FileKind,
+    UploadRejected,
+    check_upload,
+    unreadable_image,
+)
 
 __all__ = ["CheckedDocumentForm", "CheckedImageForm", "check_uploaded_file"]
 
@@ -32,6 +39,22 @@ def check_uploaded_file(value: Any, allowed: frozenset[FileKind]) -> Any:
         if hasattr(value, "seek"):
             value.seek(0)
     return value
+
+
+def _refusing_undecodable(to_python: Any) -> Any:
+    """Wagtail's image field decodes the upload to measure it; a truncated JPEG makes
+    Pillow raise OSError there, before any form check runs: refuse it as a form error."""
+
+    def wrapped(data: Any) -> Any:
+        try:
+            return to_python(data)
+        except forms.ValidationError:
+            raise
+        except Exception as exc:  # Pillow and Willow raise many types for broken images
+            refusal = unreadable_image(getattr(data, "name", "") or "")
+            raise forms.ValidationError(refusal.messages, code=refusal.code) from exc
+
+    return wrapped
 
 
 class _OneFileError:
@@ -87,6 +110,12 @@ class CheckedImageForm(_Frozen, _OneFileError, BaseImageForm):
     """Images: PNG, JPEG, GIF and WebP, checked by content and size-limited."""
 
     frozen_fields = ("file",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if field is not None:
+            field.to_python = _refusing_undecodable(field.to_python)
 
     def _is_frozen(self) -> bool:
         from gongkai.files.selectors import image_is_frozen

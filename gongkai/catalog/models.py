@@ -105,6 +105,8 @@ class CatalogColumnPage(PublicCacheMixin, Page):
     parent_page_types = ["portal.HomePage", "catalog.CatalogColumnPage"]
     subpage_types = ["catalog.CatalogColumnPage", "catalog.CatalogRecord"]
     template = "catalog/column_page.html"
+    # The query parameters the page reads: filters.FILTER_KEYS and the page number.
+    cache_params = ("topic", "genre", "year", "department", "validity", "item", "page")
 
     class Meta:
         verbose_name = _("column")
@@ -133,6 +135,8 @@ class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
 
     permission_tester_class = RecordPermissionTester
     base_form_class = CatalogRecordForm
+    # The only query parameter a record page reads: ?print=1, the print view.
+    cache_params = ("print",)
 
     index_number = models.CharField(
         _("index number"),

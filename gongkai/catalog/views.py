@@ -22,7 +22,7 @@ from gongkai.org.selectors import active_departments
 from gongkai.portal.cache import public_cache
 
 from .choices import DisclosureItem
-from .filters import filter_records, page_links, paginate
+from .filters import FILTER_KEYS, filter_records, page_links, paginate
 from .models import CatalogColumnPage, CatalogRecord, TopicCategory
 from .navigation import column_urls
 from .selectors import column_records, public_records, related_records, statutory_item_counts
@@ -169,7 +169,7 @@ def _section_context(key: str) -> dict[str, object]:
 
 
 @require_GET
-@public_cache
+@public_cache(params=())
 def guide(request: HttpRequest) -> HttpResponse:
     """公开指南 (条例 第12条): classification, how to obtain information, the office's contacts."""
     context = _section_context("guide")
@@ -186,7 +186,7 @@ def guide(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_cache
+@public_cache(params=(*FILTER_KEYS, "page"))
 def catalogue(request: HttpRequest) -> HttpResponse:
     """公开目录 (条例 第12条): every public record, browsable by the catalogue's facets."""
     context = _section_context("catalogue")
@@ -195,7 +195,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_cache
+@public_cache(params=())
 def statutory(request: HttpRequest) -> HttpResponse:
     """法定主动公开内容: public records grouped by the 条例 第20条 (and 第21条) item."""
     context = _section_context("statutory")
@@ -216,7 +216,7 @@ def statutory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_cache
+@public_cache(params=())
 def annual_reports(request: HttpRequest) -> HttpResponse:
     """公开年报: an honest placeholder until the reports module publishes them."""
     context = _section_context("annual-reports")
@@ -225,7 +225,7 @@ def annual_reports(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@public_cache
+@public_cache(params=())
 def apply(request: HttpRequest) -> HttpResponse:
     """依申请公开: how to apply in writing (条例 第29条); the online form comes later."""
     context = _section_context("apply")

@@ -25,7 +25,24 @@ Which requests are answered
     renews the cookie with ``Set-Cookie`` and is therefore never stored. Any other
     cookie (a session, messages, a language choice) goes straight to Django. The key
     is scheme, ``X-Forwarded-Proto``, host, path, query string and the registered
-    cookies' values, so nothing is served across hosts or schemes. ``Vary`` is
+    cookies' values, so nothing is served across hosts or schemes.
+
+    Query parameters: a page may declare the parameters it reads (the
+    ``X-Page-Params`` response header, set through :func:`declare_params`; the portal
+    does it with ``public_cache(params=...)`` and ``PublicCacheMixin.cache_params``).
+    Once a path has answered with a declaration, its key holds only the declared
+    parameters (sorted by name), and a request that carries any other parameter
+    (``utm_source``, WeChat's ``from=singlemessage``, a cache-busting ``?x=random``)
+    is answered with the cached canonical page, rendered for the canonical URL on a
+    miss. Serving, rather than redirecting to the canonical URL: the views ignore
+    unknown parameters anyway, so the canonical page *is* what Django would answer
+    (only cheaper); a redirect would cost every shared link (WeChat and Weibo append
+    their own parameters) a round trip and would answer differently depending on
+    whether the cache had learnt the declaration yet. What is stored is always
+    rendered for the canonical URL, so it holds nothing of the ignored parameters
+    (the large-font toggle's ``next`` link, say). A page without a declaration keeps
+    the whole query string in its key, as before. The header is internal: it is
+    removed from every answer. ``Vary`` is
     honoured: the request headers it names become part of the key, except
     ``Cookie`` (covered by the allowlist) and ``Accept-Language`` while only one
     language is configured (LocaleMiddleware cannot choose another). HEAD is answered
@@ -82,6 +99,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
@@ -93,7 +111,13 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "gongkai:pagecache:generation"
 MAX_QUERY_STRING = 1024
+# Longer query strings are not even parsed for a page whose parameters are declared.
+MAX_PARSED_QUERY_STRING = 8192
 HEADER = "X-Page-Cache"
+# Response header in which a page declares the query parameters it reads.
+PARAMS_HEADER = "X-Page-Params"
+# Paths whose declaration is remembered, per process (cleared with the entries).
+MAX_DECLARED_PATHS = 10_000
 # No single page may take more than this share of the byte budget.
 MAX_ENTRY_SHARE = 8
 
@@ -117,6 +141,42 @@ def register_page_cookie(name: str) -> None:
 
 def page_cookies() -> tuple[str, ...]:
     return tuple(_PAGE_COOKIES)
+
+
+def declare_params(response: Any, names: Iterable[str]) -> Any:
+    """Say that ``response``'s page reads only the query parameters ``names`` (none if empty).
+
+    The page cache then keys the page on those parameters alone and answers requests
+    carrying any other parameter from the same entry (see the module docstring).
+    Declare every parameter the page or its templates read: one left out would be
+    ignored for visitors served from the cache.
+    """
+    response[PARAMS_HEADER] = ",".join(sorted(set(names)))
+    return response
+
+
+def _parse_declaration(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def canonical_query(query: str, declared: frozenset[str]) -> tuple[str, bool]:
+    """``query`` reduced to the declared parameters, sorted by name; and whether it had others.
+
+    The pieces are kept as sent (still percent-encoded) and in their order within one
+    name, so a repeated parameter keeps its meaning; only the names are decoded.
+    """
+    kept: list[tuple[str, str]] = []
+    extra = False
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name = unquote_plus(piece.split("=", 1)[0])
+        if name in declared:
+            kept.append((name, piece))
+        else:
+            extra = True
+    kept.sort(key=lambda item: item[0])
+    return "&".join(piece for _, piece in kept), extra
 
 
 # --- generation: the shared purge signal -----------------------------------------------
@@ -405,7 +465,7 @@ class _Entry:
 
 
 _NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "expires", "vary"}
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "x-page-cache"}
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "x-page-cache", "x-page-params"}
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -442,6 +502,8 @@ class PageCache:
         # entries each URL has.
         self._vary: dict[tuple, tuple[str, ...]] = {}
         self._variants: dict[tuple, int] = {}
+        # The query parameters each path declared (by scheme, proxy scheme, host, path).
+        self._declared: dict[tuple, frozenset[str]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
         self._generation_seen: str | None = None
@@ -464,12 +526,13 @@ class PageCache:
             self._entries.clear()
             self._vary.clear()
             self._variants.clear()
+            self._declared.clear()
             self._bytes = 0
 
     # -- WSGI
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        base = self._base_key(environ)
-        if base is None:
+        where = self._where(environ)
+        if where is None:
             return self.app(environ, start_response)
         try:
             generation = self._generation.current()
@@ -480,18 +543,34 @@ class PageCache:
             # Everything stored under an older token is dead: free it at once.
             self.clear()
             self._generation_seen = generation
+        query = environ.get("QUERY_STRING", "")
+        declared = self._declared.get(where[0])
+        if declared is None:
+            if len(query) > MAX_QUERY_STRING:
+                return self.app(environ, start_response)
+        else:
+            if len(query) > MAX_PARSED_QUERY_STRING:
+                return self.app(environ, start_response)
+            query, extra = canonical_query(query, declared)
+            if len(query) > MAX_QUERY_STRING:
+                return self.app(environ, start_response)
+            if extra:
+                # Render (on a miss) the canonical URL itself, so that what is stored
+                # and served carries nothing of the parameters the page ignores.
+                environ = {**environ, "QUERY_STRING": query}
+        base = (*where[0], query, where[1])
         entry = self._lookup(base, environ, generation)
         if entry is not None:
             return self._serve(entry, environ, start_response)
-        return self._miss(base, environ, start_response, generation)
+        return self._miss(base, where[0], environ, start_response, generation)
 
-    def _base_key(self, environ: dict[str, Any]) -> tuple | None:
+    def _where(self, environ: dict[str, Any]) -> tuple[tuple, tuple] | None:
+        """(scheme, proxy scheme, host, script, path) and the keyed cookies; None: not cacheable."""
         method = environ.get("REQUEST_METHOD")
         if method != "GET" and method != "HEAD":
             return None
         host = environ.get("HTTP_HOST")
-        query = environ.get("QUERY_STRING", "")
-        if not host or len(query) > MAX_QUERY_STRING or "HTTP_AUTHORIZATION" in environ:
+        if not host or "HTTP_AUTHORIZATION" in environ:
             return None
         keyed = self._no_cookies
         raw = environ.get("HTTP_COOKIE")
@@ -500,15 +579,14 @@ class PageCache:
             if not self._allowed_cookies.issuperset(cookies):
                 return None
             keyed = tuple(cookies.get(name) for name in self._keyed_cookies)
-        return (
+        path = (
             environ.get("wsgi.url_scheme"),
             environ.get("HTTP_X_FORWARDED_PROTO"),
             host,
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
-            query,
-            keyed,
         )
+        return path, keyed
 
     def _lookup(self, base: tuple, environ: dict[str, Any], generation: str) -> _Entry | None:
         vary = self._vary.get(base)
@@ -540,6 +618,7 @@ class PageCache:
     def _miss(
         self,
         base: tuple,
+        path: tuple,
         environ: dict[str, Any],
         start_response: StartResponse,
         generation: str,
@@ -554,7 +633,25 @@ class PageCache:
         if not captured:  # Django always calls start_response before returning
             return result
         status, headers, exc_info = captured
+        declaration = next((v for k, v in headers if k.lower() == "x-page-params"), None)
+        if declaration is not None:
+            headers = [(k, v) for k, v in headers if k.lower() != "x-page-params"]
         vary = self._storable(environ, status, headers, result)
+        if vary is not None and declaration is not None:
+            declared = _parse_declaration(declaration)
+            if self._declared.get(path) != declared:
+                with self._lock:
+                    if len(self._declared) >= MAX_DECLARED_PATHS:
+                        self._declared.clear()
+                    self._declared[path] = declared
+            canonical, extra = canonical_query(environ.get("QUERY_STRING", ""), declared)
+            if extra:
+                # Rendered before the declaration was known, for a URL with parameters
+                # the page ignores: not stored; the next such request renders the
+                # canonical URL and stores that.
+                vary = None
+            else:
+                base = (*path, canonical, base[-1])
         if vary is None:
             start_response(status, [*headers, (HEADER, "miss")], exc_info)
             return result

@@ -378,6 +378,15 @@ def _check_pdf(content: bytes, name: str) -> None:
         ) from exc
 
 
+def unreadable_image(name: str) -> UploadRejected:
+    """The refusal of an image that cannot be decoded (damaged, truncated, a bomb)."""
+    return UploadRejected(
+        _("The file “%(name)s” is not a readable image; it may be damaged or too large.")
+        % {"name": name},
+        code="corrupt",
+    )
+
+
 def _check_image(content: bytes, name: str) -> None:
     import warnings
 
@@ -388,12 +397,12 @@ def _check_image(content: bytes, name: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as image:
                 image.verify()
+            # verify() checks a PNG's checksums but reads no JPEG data: decoding the
+            # pixels catches a truncated file (the bomb check above bounds the cost).
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()
     except Exception as exc:  # Pillow raises many types for broken images
-        raise UploadRejected(
-            _("The file “%(name)s” is not a readable image; it may be damaged or too large.")
-            % {"name": name},
-            code="corrupt",
-        ) from exc
+        raise unreadable_image(name) from exc
 
 
 # A cell a spreadsheet program would run as a formula (CSV injection): it starts with = or

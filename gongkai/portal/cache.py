@@ -20,14 +20,22 @@ that let nginx or a CDN serve them; publishing purges what it changed):
 
 Responses vary on the Cookie header because the large-font mode and the login both
 live in cookies.
+
+Pages also declare the query parameters they read (``public_cache(params=...)``,
+``PublicCacheMixin.cache_params``): the page cache then keys them on those alone and
+answers a request with any other parameter (``utm_source``, a random cache-buster)
+from the canonical page instead of rendering it again (``gongkai.core.pagecache``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import ClassVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from gongkai.core.pagecache import declare_params
 
 DEFAULT_CACHE_SECONDS = 1
 
@@ -37,16 +45,23 @@ def portal_cache_seconds() -> int:
 
 
 def set_public_cache_headers(
-    request: HttpRequest, response: HttpResponse, *, private: bool = False
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    private: bool = False,
+    params: Iterable[str] | None = None,
 ) -> HttpResponse:
     """Mark ``response`` shareable for anonymous GETs, and private for everyone else.
 
     Pass ``private=True`` for content that is not the same for every anonymous
-    visitor (e.g. a page behind a password). Responses that already say how to
-    be cached, and non-200 responses, are left alone.
+    visitor (e.g. a page behind a password). ``params``, when given, are all the
+    query parameters the page reads (see the module docstring). Responses that
+    already say how to be cached, and non-200 responses, are left alone.
     """
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    if params is not None:
+        declare_params(response, params)
     if response.has_header("Cache-Control"):
         return response
     patch_vary_headers(response, ["Cookie"])
@@ -68,21 +83,40 @@ def set_public_cache_headers(
     return response
 
 
-def public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Decorate a public view with :func:`set_public_cache_headers`."""
+def public_cache(
+    view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] | None = None
+) -> Callable[..., HttpResponse]:
+    """Decorate a public view with :func:`set_public_cache_headers`.
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        return set_public_cache_headers(request, view(request, *args, **kwargs))
+    ``@public_cache`` or ``@public_cache(params=("page", ...))`` naming every query
+    parameter the view reads (``params=()`` for none).
+    """
+    declared = None if params is None else tuple(params)
 
-    return wrapped
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            return set_public_cache_headers(request, response, params=declared)
+
+        return wrapped
+
+    return decorate if view is None else decorate(view)
 
 
 class PublicCacheMixin:
-    """For Wagtail page types: add the public cache headers in ``serve``."""
+    """For Wagtail page types: add the public cache headers in ``serve``.
+
+    ``cache_params``: every query parameter the page type reads (None: undeclared,
+    the page cache keys on the whole query string).
+    """
+
+    cache_params: ClassVar[tuple[str, ...] | None] = None
 
     def serve(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         # A page with a view restriction (password, login, groups) is not public.
         restricted = bool(self.get_view_restrictions())  # type: ignore[attr-defined]
-        return set_public_cache_headers(request, response, private=restricted)
+        return set_public_cache_headers(
+            request, response, private=restricted, params=self.cache_params
+        )

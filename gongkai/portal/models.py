@@ -19,6 +19,7 @@ class HomePage(PublicCacheMixin, Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    cache_params = ()  # reads no query parameter
     template = "portal/home_page.html"
 
     class Meta:

@@ -11,9 +11,8 @@ import datetime
 import html
 from typing import Annotated, Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import WithJsonSchema
@@ -195,20 +194,7 @@ def search_api(request: HttpRequest, params: Query[SearchQuery]):
     if cleaned.q:
         verdict = ratelimit.hit(request)
         if not verdict.allowed:
-            response = JsonResponse(
-                {
-                    "detail": _(
-                        "Too many searches from this address: at most %(limit)s a minute. "
-                        "Try again in %(seconds)s seconds."
-                    )
-                    % {"limit": verdict.limit, "seconds": verdict.retry_after}
-                },
-                status=429,
-                json_dumps_params={"ensure_ascii": False},
-            )
-            response["Retry-After"] = str(verdict.retry_after)
-            response["Cache-Control"] = "no-store"
-            return response
+            return ratelimit.refusal_json(verdict)
     results = search(
         cleaned.q,
         filters=cleaned.filters(),

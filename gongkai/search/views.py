@@ -19,7 +19,7 @@ from wagtail.models import Page
 from gongkai.portal.cache import public_cache
 
 from . import ratelimit
-from .forms import MAX_YEAR, MIN_YEAR, SearchParams, parse_params
+from .forms import MAX_YEAR, MIN_YEAR, PARAM_NAMES, SearchParams, parse_params
 from .registry import kind_labels
 from .selectors import MAX_PAGE, SearchResults, search
 
@@ -166,21 +166,8 @@ def _run(params: SearchParams) -> SearchResults:
     return results
 
 
-def rate_limited(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
-    """The 429 page: how often one may search, and when to try again."""
-    response = render(
-        request,
-        "search/rate_limited.html",
-        {"limit": verdict.limit, "retry_after": verdict.retry_after},
-        status=429,
-    )
-    response["Retry-After"] = str(verdict.retry_after)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_safe
-@public_cache
+@public_cache(params=PARAM_NAMES)
 def search_page(request: HttpRequest) -> HttpResponse:
     """站内搜索: results with highlights, facets with counts, sorting, pages, "did you mean"."""
     params = parse_params(request.GET)
@@ -197,7 +184,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
     verdict = ratelimit.hit(request)
     if not verdict.allowed:
-        return rate_limited(request, verdict)
+        return ratelimit.refusal_html(verdict)
 
     results = _run(params)
     offset = (results.page - 1) * results.per_page

@@ -284,9 +284,111 @@ def test_query_strings_are_part_of_the_key_and_long_ones_are_not_cached(app, res
     call(app, results.url, query="page=1")
     assert call(app, results.url, query="page=1").cache == "hit"
     assert call(app, results.url, query="page=2").cache == "miss"
-    long = "q=" + "x" * 1100
+    long = "topic=" + "x" * 1100
     call(app, results.url, query=long)
     assert call(app, results.url, query=long).cache is None
+
+
+# --- declared query parameters ---------------------------------------------------------------
+
+
+def test_unknown_parameters_on_a_record_are_answered_from_the_canonical_entry(
+    app, published, django_assert_num_queries
+):
+    canonical = call(app, published.url)
+    assert canonical.cache == "miss"
+    for query in ("utm_source=wechat", "x=8f3a91", "from=singlemessage&isappinstalled=0", "&&"):
+        with django_assert_num_queries(0):
+            answer = call(app, published.url, query=query)
+        assert answer.code == 200
+        assert answer.cache == "hit"
+        assert answer.body == canonical.body
+    assert len(app) == 1
+    # The declaration is internal: never sent.
+    assert "X-Page-Params" not in canonical.headers
+
+
+def test_a_first_visit_with_junk_is_not_stored_and_the_next_renders_the_canonical_url(
+    app, published
+):
+    first = call(app, published.url, query="junk=%3Cscript%3E")
+    assert first.code == 200
+    assert first.cache == "miss"
+    assert len(app) == 0  # rendered for the junk URL (its large-font link says so)
+    second = call(app, published.url, query="other=1")
+    assert second.cache == "miss"
+    assert len(app) == 1
+    body = second.body.decode()
+    assert "other" not in body and "junk" not in body  # rendered for the canonical URL
+    assert call(app, published.url).body == second.body
+    assert call(app, published.url).cache == "hit"
+
+
+def test_declared_parameters_stay_in_the_key(app, published, results):
+    plain = call(app, published.url)
+    printed = call(app, published.url, query="print=1&utm_medium=qr")
+    assert printed.cache == "miss"
+    assert printed.body != plain.body
+    again = call(app, published.url, query="utm_campaign=x&print=1")
+    assert again.cache == "hit"
+    assert again.body == printed.body
+
+    call(app, results.url, query="page=1")
+    assert call(app, results.url, query="page=1&fbclid=abc").cache == "hit"
+    assert call(app, results.url, query="validity=valid&page=1").cache == "miss"
+    assert call(app, results.url, query="page=1&validity=valid&z=1").cache == "hit"
+
+
+def test_column_pages_declare_every_filter():
+    from gongkai.catalog.filters import FILTER_KEYS
+    from gongkai.catalog.models import CatalogColumnPage, CatalogRecord
+    from gongkai.portal.models import HomePage
+
+    assert set(CatalogColumnPage.cache_params) == {*FILTER_KEYS, "page"}
+    assert CatalogRecord.cache_params == ("print",)
+    assert HomePage.cache_params == ()
+
+
+def test_search_keys_on_its_own_parameters(app, world):
+    first = call(app, "/search/", query="q=%E7%A4%BE%E4%BF%9D")
+    assert first.code == 200
+    assert call(app, "/search/", query="q=%E7%A4%BE%E4%BF%9D&utm_source=x").cache == "hit"
+    assert call(app, "/search/", query="q=%E5%8C%BB%E4%BF%9D").cache == "miss"
+
+
+def test_an_undeclared_page_keeps_the_whole_query_in_its_key():
+    app = PageCache(fake_app())
+    assert call(app, "/", query="a=1").cache == "miss"
+    assert call(app, "/", query="a=1").cache == "hit"
+    assert call(app, "/", query="a=2").cache == "miss"
+    assert call(app, "/", query="a=1&b=1").cache == "miss"
+
+
+def test_a_declared_fake_page_is_keyed_on_its_parameters_sorted():
+    inner = fake_app(X_Page_Params="a,b")
+    app = PageCache(inner)
+    assert call(app, "/", query="b=2&a=1").cache == "miss"
+    assert len(app) == 1  # only declared parameters: stored, under the sorted key
+    for query in ("a=1&b=2", "b=2&a=1", "a=1&x=9&b=2", "utm_source=y&b=2&a=1"):
+        answer = call(app, "/", query=query)
+        assert answer.cache == "hit"
+        assert answer.body == b"page 1"
+        assert "X-Page-Params" not in answer.headers
+    assert call(app, "/", query="a=1&b=3").cache == "miss"
+    # A repeated parameter keeps its order: a=1&a=2 is not a=2&a=1.
+    assert call(app, "/", query="a=1&a=2").cache == "miss"
+    assert call(app, "/", query="a=2&a=1").cache == "miss"
+    assert inner.calls == 4
+    # A miss with junk renders the canonical URL itself.
+    seen = []
+
+    def recording(environ, start_response):
+        seen.append(environ["QUERY_STRING"])
+        return inner(environ, start_response)
+
+    app.app = recording
+    call(app, "/", query="zz=1&b=9")
+    assert seen == ["b=9"]
 
 
 def test_errors_and_posts_are_not_cached(app, world):
