@@ -17,6 +17,7 @@ from .highlight import MAX_SCAN_CHARS, highlight, snippet, spans, squash
 from .models import SearchEntry, SearchState
 from .registry import kind_labels
 from .services import title_key
+from .synonyms import expand
 from .text import ParsedQuery, parse_query
 
 PER_PAGE = 20
@@ -39,6 +40,7 @@ class FacetValue:
     value: str
     label: str
     count: int
+    exact: bool = True  # False: estimated from a sample of the matches (约)
 
 
 @dataclass
@@ -55,6 +57,11 @@ class SearchResults:
     by_date: bool = False
     # False when `total` is an estimate (PostgreSQL, for very common words).
     total_exact: bool = True
+
+    @property
+    def expansions(self) -> list[str]:
+        """Synonyms searched besides the words typed (同时搜索了…)."""
+        return self.parsed.expansions
 
     @property
     def pages(self) -> int:
@@ -130,12 +137,12 @@ def entry_snippet(entry: SearchEntry, parsed: ParsedQuery) -> SafeString:
     A long body is read in two steps: its first SNIPPET_SCAN_CHARS characters,
     and the rest (up to MAX_SCAN_CHARS) only if they lack one of the words.
     """
-    wanted = len(set(parsed.words))
+    wanted = len(parsed.phrases)
     for candidate in (entry.body, entry.summary):
         found: list[tuple[int, int]] = []
         for limit in (SNIPPET_SCAN_CHARS, MAX_SCAN_CHARS):
             text = squash(candidate[:limit])
-            found = spans(text, parsed.words) if text else []
+            found = spans(text, parsed.marked_words) if text else []
             complete = len(candidate) <= limit
             if complete or len({text[s:e].casefold() for s, e in found}) >= wanted:
                 break
@@ -152,11 +159,16 @@ def search(
     per_page: int = PER_PAGE,
     by_date: bool = False,
     facets: bool = True,
+    synonyms: bool = True,
 ) -> SearchResults:
-    """Search the published index. An empty or unusable query finds nothing (no error)."""
+    """Search the published index. An empty or unusable query finds nothing (no error).
+
+    A word with synonyms (`synonyms.expand`) matches where any of them does; the
+    results say which were searched (`SearchResults.expansions`).
+    """
     filters = filters or Filters()
     filters.generation = current_generation()
-    parsed = parse_query(query)
+    parsed = expand(parse_query(query)) if synonyms else parse_query(query)
     page = max(1, min(page, MAX_PAGE))
     results = SearchResults(
         query=query, parsed=parsed, filters=filters, page=page, per_page=per_page, by_date=by_date

@@ -222,20 +222,28 @@ def entry_rows(entry: SearchEntry) -> list[tuple[int, int, str]]:
     return rows
 
 
-def tsquery_phrase(p: Phrase) -> str:
+def _tsquery_single(p: Phrase) -> str:
     parts = [quote_lexeme(t) for t in p.terms]
     if p.prefix:
         parts[-1] += ":*"
     return "(" + " <-> ".join(parts) + ")"
 
 
+def tsquery_phrase(p: Phrase) -> str:
+    """A query word as a tsquery phrase; with synonyms, any of its alternatives."""
+    if not p.synonyms:
+        return _tsquery_single(p)
+    return "(" + " | ".join(_tsquery_single(a) for a in p.alternatives) + ")"
+
+
 def rank_tsquery(parsed: ParsedQuery) -> str:
     """Every term of every word, ORed: ts_rank of an OR query costs one pass over positions."""
     seen: dict[str, None] = {}
     for p in parsed.phrases:
-        for index, term in enumerate(p.terms):
-            prefix = p.prefix and index == len(p.terms) - 1
-            seen[quote_lexeme(term) + (":*" if prefix else "")] = None
+        for a in p.alternatives:
+            for index, term in enumerate(a.terms):
+                prefix = a.prefix and index == len(a.terms) - 1
+                seen[quote_lexeme(term) + (":*" if prefix else "")] = None
     return " | ".join(seen)
 
 
@@ -244,12 +252,20 @@ def any_tsquery(parsed: ParsedQuery) -> str:
     return " | ".join(tsquery_phrase(p) for p in parsed.phrases)
 
 
-def terms_tsquery(p: Phrase) -> str:
-    """All of a word's terms, anywhere in one row: what GIN answers without reading rows."""
+def _terms_single(p: Phrase) -> str:
     parts = [quote_lexeme(t) for t in p.terms]
     if p.prefix:
         parts[-1] += ":*"
     return " & ".join(dict.fromkeys(parts))
+
+
+def terms_tsquery(p: Phrase) -> str:
+    """All of a word's terms, anywhere in one row: what GIN answers without reading rows.
+
+    With synonyms, all the terms of any one alternative."""
+    if not p.synonyms:
+        return _terms_single(p)
+    return " | ".join(f"({_terms_single(a)})" for a in p.alternatives)
 
 
 # --- the backend ----------------------------------------------------------------
@@ -378,7 +394,7 @@ class PostgresBackend(SearchBackend):
 
     # --- queries ---------------------------------------------------------------------
     def title_candidates(self, parsed: ParsedQuery, generation: int, *, limit: int) -> list[str]:
-        found = sorted({term for p in parsed.phrases for term in p.terms})[:64]
+        found = sorted({t for p in parsed.phrases for a in p.alternatives for t in a.terms})[:64]
         if not found:
             return []
         query = " | ".join(quote_lexeme(term) + ":A" for term in found)
@@ -476,20 +492,25 @@ class PostgresBackend(SearchBackend):
         return rows, floor
 
     def _word_rows(self, p: Phrase) -> float:
-        """Estimated index rows having every term of a word (its rarest term's rows).
+        """Estimated index rows having every term of a word (its rarest term's rows;
+        with synonyms, the sum over its alternatives).
 
         A term missing from the statistics is rarer than any in them: it counts as
         their least frequent one, and never as common.
         """
         rows, floor = self._term_rows()
         floor = min(floor, HEAVY_ROWS)
-        estimates = []
-        for index, term in enumerate(p.terms):
-            if p.prefix and index == len(p.terms) - 1:
-                estimates.append(sum(n for t, n in rows.items() if t.startswith(term)) or floor)
-            else:
-                estimates.append(rows.get(term, floor))
-        return min(estimates) if estimates else 0.0
+        total = 0.0
+        # A word with synonyms is in the rows of any of its alternatives.
+        for a in p.alternatives:
+            estimates = []
+            for index, term in enumerate(a.terms):
+                if a.prefix and index == len(a.terms) - 1:
+                    estimates.append(sum(n for t, n in rows.items() if t.startswith(term)) or floor)
+                else:
+                    estimates.append(rows.get(term, floor))
+            total += min(estimates) if estimates else 0.0
+        return total
 
     def _is_heavy(self, parsed: ParsedQuery) -> bool:
         """Is every word of the query in more than HEAVY_ROWS index rows?
@@ -535,7 +556,7 @@ class PostgresBackend(SearchBackend):
             # The rarest word first: fewer entries are left to check for the others.
             phrases = sorted(parsed.phrases, key=self._word_rows)
         else:
-            phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+            phrases = [p for p in parsed.phrases if p.needs_positions]
         hits = plan.newest
         while not plan.complete:
             if walked is None and plan.looked >= WALK_GIVE_UP and len(hits) < max(want, 1):
@@ -585,7 +606,7 @@ class PostgresBackend(SearchBackend):
         """
         if plan.candidates is not None:
             population = len(plan.candidates)
-            phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+            phrases = [p for p in parsed.phrases if p.needs_positions]
         else:
             population = self._entry_count(filters)
             phrases = sorted(parsed.phrases, key=self._word_rows)
@@ -661,7 +682,7 @@ class PostgresBackend(SearchBackend):
         if sample_all:
             return plan
         rows = self._candidates(parsed, filters)
-        phrases = [p for p in parsed.phrases if len(p.terms) > 1]
+        phrases = [p for p in parsed.phrases if p.needs_positions]
         if phrases and len(rows) > RECHECK_ENTRIES:
             plan.candidates = rows
             return plan
@@ -672,7 +693,10 @@ class PostgresBackend(SearchBackend):
 
     @staticmethod
     def _key(parsed: ParsedQuery, filters: Filters) -> tuple:
-        return (tuple((p.terms, p.prefix) for p in parsed.phrases), astuple(filters))
+        return (
+            tuple(tuple((a.terms, a.prefix) for a in p.alternatives) for p in parsed.phrases),
+            astuple(filters),
+        )
 
     def count(self, parsed: ParsedQuery, filters: Filters) -> int:
         return self._plan(parsed, filters).total
@@ -691,7 +715,7 @@ class PostgresBackend(SearchBackend):
         rows = plan.rows if plan.rows is not None else plan.candidates
         if rows is None:
             rows = self._candidates(parsed, filters)
-            if all(len(p.terms) == 1 for p in parsed.phrases):
+            if not any(p.needs_positions for p in parsed.phrases):
                 plan.exact, plan.total = True, len(rows)
         counted = Counter(row[FACETS_FROM:] for row in rows)
         return [(*values, count) for values, count in counted.items()]

@@ -15,7 +15,7 @@ from datetime import date
 
 from django.db import connection
 
-from ..highlight import word_pattern as _word_pattern
+from ..highlight import words_pattern as _words_pattern
 from ..models import SearchEntry
 from ..text import TERMS_VERSION, ParsedQuery, Phrase, index_text, normalise
 from .base import (
@@ -70,9 +70,16 @@ def entry_columns(entry: SearchEntry) -> tuple[str, str, str]:
     return index_text(entry.title), index_text(entry.doc_number), index_text(body)
 
 
-def fts_phrase(p: Phrase) -> str:
+def _fts_single(p: Phrase) -> str:
     quoted = '"' + " ".join(p.terms) + '"'
     return quoted + " *" if p.prefix else quoted
+
+
+def fts_phrase(p: Phrase) -> str:
+    """A query word as an FTS5 phrase; with synonyms, any of its alternatives."""
+    if not p.synonyms:
+        return _fts_single(p)
+    return "(" + " OR ".join(_fts_single(a) for a in p.alternatives) + ")"
 
 
 def fts_query(parsed: ParsedQuery) -> str:
@@ -133,7 +140,7 @@ class SQLiteBackend(SearchBackend):
         return rows[0][0]
 
     def title_candidates(self, parsed: ParsedQuery, generation: int, *, limit: int) -> list[str]:
-        terms = sorted({term for p in parsed.phrases for term in p.terms})[:64]
+        terms = sorted({t for p in parsed.phrases for a in p.alternatives for t in a.terms})[:64]
         if not terms:
             return []
         query = "title : (" + " OR ".join(f'"{term}"' for term in terms) + ")"
@@ -225,7 +232,7 @@ class SQLiteBackend(SearchBackend):
         query = fts_query(parsed)
         common = self._is_common(query, total if filters.is_plain() else None)
         if by_date:
-            if common and not any(p.prefix for p in parsed.phrases):
+            if common and not any(a.prefix for p in parsed.phrases for a in p.alternatives):
                 return self._newest(query, filters, limit=limit, offset=offset)
             return full()
         where, params = filters.sql()
@@ -320,7 +327,8 @@ class SQLiteBackend(SearchBackend):
         )
         rows = self._run(sql, [query, *params, max(COMMON_CANDIDATES, end)])
         titled = self._title_matches(parsed, query, where, params)
-        patterns = [_word_pattern(word) for word in parsed.words]
+        # One pattern per word, finding any of its alternatives (synonyms).
+        patterns = [_words_pattern([a.word for a in p.alternatives]) for p in parsed.phrases]
 
         def key(row: tuple) -> tuple:
             head = normalise(f"{row[1]}\n{row[2]}")
