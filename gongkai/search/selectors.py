@@ -81,8 +81,9 @@ def exact_doc_number(query: str) -> str:
         return ""
 
 
-def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
-    """Facet values with counts, from rows of ``(*FACET_FIELDS, count)``."""
+def _facets(rows: list[tuple], *, exact: bool = True) -> dict[str, list[FacetValue]]:
+    """Facet values with counts, from rows of ``(*FACET_FIELDS, count)`` (a field
+    that is None is not counted by its row); `exact` False marks them estimates."""
     columns = {name: index for index, name in enumerate(FACET_FIELDS)}
     kinds = kind_labels()
     counters: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
@@ -97,16 +98,17 @@ def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
 
     facets: dict[str, list[FacetValue]] = {}
     facets["kind"] = [
-        FacetValue(k, str(kinds.get(k, k)), n) for k, n in counters["kind"].most_common()
+        FacetValue(k, str(kinds.get(k, k)), n, exact) for k, n in counters["kind"].most_common()
     ]
     facets["section"] = [
-        FacetValue(str(section_id), label, n)
+        FacetValue(str(section_id), label, n, exact)
         for (section_id, label), n in sorted(sections.items(), key=lambda item: -item[1])
     ]
     for name in ("topic", "department", "validity"):
-        facets[name] = [FacetValue(v, v, n) for v, n in counters[name].most_common()]
+        facets[name] = [FacetValue(v, v, n, exact) for v, n in counters[name].most_common()]
     facets["year"] = [
-        FacetValue(str(y), str(y), n) for y, n in sorted(counters["year"].items(), reverse=True)
+        FacetValue(str(y), str(y), n, exact)
+        for y, n in sorted(counters["year"].items(), reverse=True)
     ]
     return facets
 
@@ -178,8 +180,9 @@ def search(
     backend = get_backend()
     if facets:
         rows = backend.facet_counts(parsed, filters)
-        results.total = sum(row[-1] for row in rows)
-        results.facets = _facets(rows)
+        total = getattr(rows, "total", None)
+        results.total = total if total is not None else sum(row[-1] for row in rows)
+        results.facets = _facets(rows, exact=getattr(rows, "exact", True))
     else:
         results.total = backend.count(parsed, filters)
     if results.total == 0:

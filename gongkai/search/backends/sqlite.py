@@ -10,6 +10,7 @@ indexed with and a change of the term rules requires ``manage.py reindex``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -24,9 +25,12 @@ from .base import (
     FACET_FIELDS,
     NUMBER_WEIGHT,
     TITLE_WEIGHT,
+    FacetRows,
     Filters,
     Match,
     SearchBackend,
+    per_dimension_sql,
+    scaled,
 )
 
 FTS_TABLE = "search_fts"
@@ -36,6 +40,10 @@ RANK_CANDIDATES = 1000
 # 95% of 100,000 documents: 80 ms) gives way to a capped candidate set.
 COMMON_MATCHES = 10_000
 COMMON_CANDIDATES = 1000
+# Facets: up to this many matches every one is counted; beyond, a sample of about
+# FACET_SAMPLE of them (`facet_counts`).
+FACET_EXACT_MATCHES = 4_000
+FACET_SAMPLE = 2_000
 # ...and the newest title (or 文号) matches among them, wherever they are.
 TITLE_CANDIDATES = 200
 # prefix='1': a second index of every term by its first character, so that a word
@@ -166,15 +174,32 @@ class SQLiteBackend(SearchBackend):
             [query, *params],
         )[0][0]
 
-    def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
-        """As base.py, with the entries read from their covering index."""
+    def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> FacetRows:
+        """Per facet dimension, over the matches read once from the covering index.
+
+        Up to FACET_EXACT_MATCHES matches every one is counted (exact). Beyond, a
+        word in a large share of the corpus, counting every match would cost more
+        than the whole search may (each is looked up in the entries' index: 3 µs
+        a match, 150 ms for a word in half of 100,000 documents). A systematic
+        sample is counted instead, every n-th entry id among the matches (FTS5
+        yields them in id order, and only the sample is looked up), about
+        FACET_SAMPLE of them, and scaled to the exact total: estimates, which the
+        page marks 约, as PostgreSQL's estimated totals. The total stays exact.
+        """
+        query = fts_query(parsed)
         where, params = filters.sql()
+        total = self.count(parsed, filters)
+        step = 1 if total <= FACET_EXACT_MATCHES else math.ceil(total / FACET_SAMPLE)
         columns = ", ".join(f"e.{name}" for name in FACET_FIELDS)
-        return self._run(
-            f"SELECT {columns}, count(*) FROM {self._short_source()} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} GROUP BY {columns}",
-            [fts_query(parsed), *params],
+        sample = f" AND ({FTS_TABLE}.rowid %% {step}) = 0" if step > 1 else ""
+        source = (
+            f"SELECT {columns} FROM {self._short_source()} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {where}{sample}"
         )
+        rows = self._run(per_dimension_sql(source), [query, *params])
+        if step == 1:
+            return FacetRows(rows, total=total)
+        return scaled(rows, total)
 
     @staticmethod
     def _short_source() -> str:
