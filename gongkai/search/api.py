@@ -105,6 +105,11 @@ class FacetValueOut(Schema):
     value: str = Field(description="what to pass as the parameter of the same name")
     label: str
     count: int
+    count_exact: bool = Field(
+        default=True,
+        description="false when count is an estimate (a very common word's matches are "
+        "counted from a sample; the page says 约)",
+    )
 
 
 class FacetsOut(Schema):
@@ -131,6 +136,11 @@ class SearchOut(Schema):
     hits: list[HitOut]
     facets: FacetsOut = Field(description="counts per value over all matches, filters applied")
     suggestion: str = Field(description="a title close to the query when nothing was found")
+    also_searched: list[str] = Field(
+        default=[],
+        description="synonyms searched besides the query's words (the office's synonym "
+        "groups; the page says 同时搜索了)",
+    )
 
 
 def _plain(marked: str) -> str:
@@ -159,7 +169,10 @@ def _results_out(request: HttpRequest, results: SearchResults) -> dict[str, Any]
             }
         )
     facets = {
-        name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+        name: [
+            {"value": v.value, "label": v.label, "count": v.count, "count_exact": v.exact}
+            for v in values
+        ]
         for name, values in results.facets.items()
     }
     return {
@@ -172,6 +185,7 @@ def _results_out(request: HttpRequest, results: SearchResults) -> dict[str, Any]
         "hits": hits,
         "facets": facets,
         "suggestion": results.suggestion,
+        "also_searched": results.expansions,
     }
 
 

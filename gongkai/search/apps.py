@@ -26,3 +26,29 @@ class SearchConfig(AppConfig):
 
         # What expires by itself (SearchDocument.expires_at) leaves within a minute.
         register_periodic("search.drop_expired", 60, drop_expired)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from gongkai.org import roles
+
+        from .models import SynonymGroup
+        from .synonyms import forget
+
+        # The shared synonym map is read anew after any edit (the page cache purges
+        # by itself on any save of a model that is not internal).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                lambda **kwargs: forget(),
+                sender=SynonymGroup,
+                weak=False,
+                dispatch_uid=f"search:synonyms:{signal is post_save}",
+            )
+        # 局办公室 keeps the synonyms, as it coordinates what the public finds.
+        for code in (roles.OFFICE_REVIEWER, roles.SITE_ADMIN):
+            roles.grant(
+                code,
+                "search.view_synonymgroup",
+                "search.add_synonymgroup",
+                "search.change_synonymgroup",
+                "search.delete_synonymgroup",
+            )

@@ -67,9 +67,9 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(alternatives))
 
 
-def word_pattern(word: str) -> re.Pattern | None:
-    """What finds `word` in normalised text (None for a word without letters or digits)."""
-    return _pattern((word,))
+def words_pattern(words: list[str]) -> re.Pattern | None:
+    """What finds any of `words` in normalised text (None if none has letters or digits)."""
+    return _pattern(tuple(words))
 
 
 def spans(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -107,7 +107,7 @@ def _render(text: str, marks: list[tuple[int, int]], start: int, end: int) -> st
 
 def highlight(text: str, parsed: ParsedQuery) -> SafeString:
     """All of `text` (a title), escaped, with the query's words marked."""
-    return mark_safe(_render(text, spans(text, parsed.words), 0, len(text)))
+    return mark_safe(_render(text, spans(text, parsed.marked_words), 0, len(text)))
 
 
 def squash(text: str) -> str:
@@ -129,7 +129,7 @@ def snippet(
     """
     if found is None:
         text = squash(text)
-        found = spans(text, parsed.words)
+        found = spans(text, parsed.marked_words)
     if not text:
         return mark_safe("")
     if not found:

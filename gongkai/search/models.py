@@ -72,3 +72,53 @@ class SearchState(models.Model):
 
     def live_generations(self) -> list[int]:
         return [self.current] + ([self.building] if self.building else [])
+
+
+class SynonymGroup(models.Model):
+    """Words the public search treats as one (同义词组), edited by the office.
+
+    Applied when a search runs (`synonyms.expand`), never at indexing: an edit
+    takes effect with the next search, without rebuilding the index.
+    """
+
+    terms = models.TextField(
+        _("words"),
+        help_text=_(
+            "One word per line (or separated by commas or 、), 2 to 20 characters each, "
+            "at most 10 words. A word may belong to one group only."
+        ),
+    )
+    one_way = models.BooleanField(
+        _("one way"),
+        default=False,
+        help_text=_(
+            "Searching the first word also searches the others, but searching one of the "
+            "others does not search the first (for a collective term such as 五险一金)."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        arrow = " → " if self.one_way else " ⇄ "
+        words = self.words()
+        if self.one_way and len(words) > 1:
+            return words[0] + arrow + "、".join(words[1:])
+        return arrow.join(words)
+
+    def words(self) -> list[str]:
+        """The group's words, in order (as saved: `clean` normalises them)."""
+        from .synonyms import split_words
+
+        return split_words(self.terms)
+
+    def clean(self) -> None:
+        from .synonyms import validate_group
+
+        self.terms = "\n".join(validate_group(self))

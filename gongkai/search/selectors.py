@@ -17,6 +17,7 @@ from .highlight import MAX_SCAN_CHARS, highlight, snippet, spans, squash
 from .models import SearchEntry, SearchState
 from .registry import kind_labels
 from .services import title_key
+from .synonyms import expand
 from .text import ParsedQuery, parse_query
 
 PER_PAGE = 20
@@ -39,6 +40,7 @@ class FacetValue:
     value: str
     label: str
     count: int
+    exact: bool = True  # False: estimated from a sample of the matches (约)
 
 
 @dataclass
@@ -55,6 +57,11 @@ class SearchResults:
     by_date: bool = False
     # False when `total` is an estimate (PostgreSQL, for very common words).
     total_exact: bool = True
+
+    @property
+    def expansions(self) -> list[str]:
+        """Synonyms searched besides the words typed (同时搜索了…)."""
+        return self.parsed.expansions
 
     @property
     def pages(self) -> int:
@@ -74,8 +81,9 @@ def exact_doc_number(query: str) -> str:
         return ""
 
 
-def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
-    """Facet values with counts, from rows of ``(*FACET_FIELDS, count)``."""
+def _facets(rows: list[tuple], *, exact: bool = True) -> dict[str, list[FacetValue]]:
+    """Facet values with counts, from rows of ``(*FACET_FIELDS, count)`` (a field
+    that is None is not counted by its row); `exact` False marks them estimates."""
     columns = {name: index for index, name in enumerate(FACET_FIELDS)}
     kinds = kind_labels()
     counters: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
@@ -90,16 +98,17 @@ def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
 
     facets: dict[str, list[FacetValue]] = {}
     facets["kind"] = [
-        FacetValue(k, str(kinds.get(k, k)), n) for k, n in counters["kind"].most_common()
+        FacetValue(k, str(kinds.get(k, k)), n, exact) for k, n in counters["kind"].most_common()
     ]
     facets["section"] = [
-        FacetValue(str(section_id), label, n)
+        FacetValue(str(section_id), label, n, exact)
         for (section_id, label), n in sorted(sections.items(), key=lambda item: -item[1])
     ]
     for name in ("topic", "department", "validity"):
-        facets[name] = [FacetValue(v, v, n) for v, n in counters[name].most_common()]
+        facets[name] = [FacetValue(v, v, n, exact) for v, n in counters[name].most_common()]
     facets["year"] = [
-        FacetValue(str(y), str(y), n) for y, n in sorted(counters["year"].items(), reverse=True)
+        FacetValue(str(y), str(y), n, exact)
+        for y, n in sorted(counters["year"].items(), reverse=True)
     ]
     return facets
 
@@ -130,12 +139,12 @@ def entry_snippet(entry: SearchEntry, parsed: ParsedQuery) -> SafeString:
     A long body is read in two steps: its first SNIPPET_SCAN_CHARS characters,
     and the rest (up to MAX_SCAN_CHARS) only if they lack one of the words.
     """
-    wanted = len(set(parsed.words))
+    wanted = len(parsed.phrases)
     for candidate in (entry.body, entry.summary):
         found: list[tuple[int, int]] = []
         for limit in (SNIPPET_SCAN_CHARS, MAX_SCAN_CHARS):
             text = squash(candidate[:limit])
-            found = spans(text, parsed.words) if text else []
+            found = spans(text, parsed.marked_words) if text else []
             complete = len(candidate) <= limit
             if complete or len({text[s:e].casefold() for s, e in found}) >= wanted:
                 break
@@ -152,11 +161,16 @@ def search(
     per_page: int = PER_PAGE,
     by_date: bool = False,
     facets: bool = True,
+    synonyms: bool = True,
 ) -> SearchResults:
-    """Search the published index. An empty or unusable query finds nothing (no error)."""
+    """Search the published index. An empty or unusable query finds nothing (no error).
+
+    A word with synonyms (`synonyms.expand`) matches where any of them does; the
+    results say which were searched (`SearchResults.expansions`).
+    """
     filters = filters or Filters()
     filters.generation = current_generation()
-    parsed = parse_query(query)
+    parsed = expand(parse_query(query)) if synonyms else parse_query(query)
     page = max(1, min(page, MAX_PAGE))
     results = SearchResults(
         query=query, parsed=parsed, filters=filters, page=page, per_page=per_page, by_date=by_date
@@ -166,8 +180,9 @@ def search(
     backend = get_backend()
     if facets:
         rows = backend.facet_counts(parsed, filters)
-        results.total = sum(row[-1] for row in rows)
-        results.facets = _facets(rows)
+        total = getattr(rows, "total", None)
+        results.total = total if total is not None else sum(row[-1] for row in rows)
+        results.facets = _facets(rows, exact=getattr(rows, "exact", True))
     else:
         results.total = backend.count(parsed, filters)
     if results.total == 0:

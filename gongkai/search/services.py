@@ -12,7 +12,7 @@ from django.utils import timezone
 from gongkai.core import pagecache
 
 from .backends import get_backend
-from .models import SearchEntry, SearchState
+from .models import SearchEntry, SearchState, SynonymGroup
 from .registry import Searchable, SearchDocument, searchables
 from .text import TERMS_VERSION, normalise
 
@@ -225,3 +225,20 @@ def clear() -> None:
         SearchEntry.objects.all().delete()
         SearchState.objects.update_or_create(pk=1, defaults={"current": 1, "building": None})
         pagecache.purge()
+
+
+@transaction.atomic
+def synonym_group_create(
+    *, words: list[str], one_way: bool = False, note: str = "", by=None
+) -> SynonymGroup:
+    """Add a group of synonyms (validated as the admin form does), logged in the audit log.
+
+    Searches use it from the next query on; cached result pages are purged.
+    """
+    from wagtail.log_actions import log
+
+    group = SynonymGroup(terms="\n".join(words), one_way=one_way, note=note)
+    group.full_clean()
+    group.save()
+    log(instance=group, action="wagtail.create", user=by)
+    return group

@@ -98,6 +98,19 @@ class Phrase:
     word: str
     terms: tuple[str, ...]
     prefix: bool = False
+    # Other words searched in its place (the office's synonyms, `synonyms.expand`):
+    # the word matches where any of its alternatives does, each one a phrase.
+    synonyms: tuple[Phrase, ...] = ()
+
+    @property
+    def alternatives(self) -> tuple[Phrase, ...]:
+        """The word itself, then its synonyms."""
+        return (self, *self.synonyms)
+
+    @property
+    def needs_positions(self) -> bool:
+        """Is some alternative a phrase of several terms (checked by position)?"""
+        return any(len(a.terms) > 1 for a in self.alternatives)
 
 
 def phrase(word: str) -> Phrase | None:
@@ -131,8 +144,22 @@ class ParsedQuery:
 
     @property
     def words(self) -> list[str]:
-        """The query words that have terms: what highlighting marks."""
+        """The query words that have terms, as typed."""
         return [p.word for p in self.phrases]
+
+    @property
+    def marked_words(self) -> list[str]:
+        """What highlighting marks: the words and their synonyms."""
+        return [a.word for p in self.phrases for a in p.alternatives]
+
+    @property
+    def expansions(self) -> list[str]:
+        """The synonyms searched besides the words (the page says 同时搜索了…)."""
+        seen: dict[str, None] = {}
+        for p in self.phrases:
+            for a in p.synonyms:
+                seen.setdefault(a.word, None)
+        return list(seen)
 
 
 def parse_query(query: str) -> ParsedQuery:

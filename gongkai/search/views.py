@@ -41,6 +41,7 @@ class FacetLink:
     count: int
     url: str
     active: bool = False
+    exact: bool = True  # False: an estimate, shown as 约 N
 
 
 @dataclass
@@ -77,7 +78,15 @@ def _facet_groups(params: SearchParams, results: SearchResults) -> list[FacetGro
             else:
                 url = params.querystring(**{name: value.value})
                 active = getattr(params, name) == value.value
-            links.append(FacetLink(label=value.label, count=value.count, url=url, active=active))
+            links.append(
+                FacetLink(
+                    label=value.label,
+                    count=value.count,
+                    url=url,
+                    active=active,
+                    exact=value.exact,
+                )
+            )
         group.links, group.more = links[:FACET_SHOWN], links[FACET_SHOWN:]
         groups.append(group)
     return groups

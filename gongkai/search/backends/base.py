@@ -24,6 +24,65 @@ from ..text import ParsedQuery
 ENTRY_TABLE = SearchEntry._meta.db_table
 FACET_FIELDS = ("kind", "section_id", "section", "topic", "department", "year", "validity")
 
+# The facet dimensions counted one by one (a section is its id and title together).
+FACET_DIMENSIONS = (
+    ("kind",),
+    ("section_id", "section"),
+    ("topic",),
+    ("department",),
+    ("year",),
+    ("validity",),
+)
+
+
+class FacetRows(list):
+    """Rows of ``(*FACET_FIELDS, count)``, as `SearchBackend.facet_counts` returns them.
+
+    A row counts the fields it has; a field it leaves None it does not count (a
+    backend may count dimension by dimension). `total` is the number of matches
+    when the rows do not add up to it (None: their sum). `exact` is False when the
+    counts are estimates from a sample of the matches (the page says 约).
+    """
+
+    def __init__(self, rows=(), *, total: int | None = None, exact: bool = True):
+        super().__init__(rows)
+        self.total = total
+        self.exact = exact
+
+
+def significant(value: float, digits: int = 2) -> int:
+    """An estimate rounded to the digits a sample of a few thousand supports."""
+    if value < 100:
+        return round(value)
+    scale = 10 ** (len(str(int(value))) - digits)
+    return int(round(value / scale) * scale)
+
+
+def per_dimension_sql(source: str) -> str:
+    """Count every facet dimension of the rows of `source` (a SELECT of FACET_FIELDS)
+    in one statement: the matches are read once, each dimension grouped on its own,
+    so the result has a row per facet value, not per combination of values."""
+    parts = []
+    for dimension in FACET_DIMENSIONS:
+        columns = ", ".join(name if name in dimension else "NULL" for name in FACET_FIELDS)
+        parts.append(f"SELECT {columns}, count(*) FROM m GROUP BY {', '.join(dimension)}")
+    return f"WITH m AS MATERIALIZED ({source}) " + " UNION ALL ".join(parts)
+
+
+def scaled(rows: list[tuple], total: int) -> FacetRows:
+    """Per-dimension rows counted over a sample, scaled to `total` matches (estimates).
+
+    The sample's size is what its first dimension (kind, which every entry has)
+    adds up to. A value seen in the sample counts at least 1.
+    """
+    sampled = sum(row[-1] for row in rows if row[0] is not None)
+    if not sampled:
+        return FacetRows([], total=total, exact=False)
+    factor = total / sampled
+    out = [(*row[:-1], max(1, significant(row[-1] * factor))) for row in rows]
+    return FacetRows(out, total=total, exact=False)
+
+
 # Title over 文号 over body (and the metadata indexed with it).
 TITLE_WEIGHT = 10.0
 NUMBER_WEIGHT = 8.0
@@ -142,7 +201,10 @@ class SearchBackend:
         return None
 
     def facet_counts(self, parsed: ParsedQuery, filters: Filters) -> list[tuple]:
-        """The matches grouped by all of FACET_FIELDS: ``(*FACET_FIELDS, count)`` rows.
+        """The matches' facet values with their counts: ``(*FACET_FIELDS, count)`` rows
+        (a `FacetRows` when they are counted per dimension or estimated).
+
+        Here: grouped by all of FACET_FIELDS at once.
 
         One grouped query instead of a row per match: a common word matches most of
         the corpus, and the distinct combinations of facet values are few.
