@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gongkai.review",
     "gongkai.search",
     "gongkai.files",
+    "gongkai.syndication",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
