@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.press.urls")),
     path("", include("gongkai.catalog.urls")),
+    path("", include("gongkai.syndication.urls")),
 ]
 
 # Uploaded files leave only through the gate: public renditions of public images, and

@@ -26,6 +26,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from gongkai.core.docnumber import DocNumberError, normalise_doc_number
+from gongkai.core.urls import absolute_links, absolute_url, page_url
 from gongkai.org.models import Bureau
 
 from . import api_selectors
@@ -132,7 +133,7 @@ class RecordOut(Schema):
 
 
 class RecordDetailOut(RecordOut):
-    body_html: str
+    body_html: str = Field(description="the body as HTML; its links and images are absolute URLs")
     body_text: str
 
 
@@ -299,15 +300,16 @@ def _filter_records(request: HttpRequest, f: RecordFilters) -> QuerySet[CatalogR
 # ---------------------------------------------------------------- output
 
 
-def _absolute(request: HttpRequest, url: str | None) -> str | None:
-    return request.build_absolute_uri(url) if url else None
+def _page_url(request: HttpRequest, page: Page) -> str | None:
+    """The page's public URL on SITE_URL (never the request's host: gongkai.core.urls)."""
+    return page_url(page, request)
 
 
 def _link(request: HttpRequest, record: CatalogRecord) -> dict[str, Any]:
     return {
         "index_number": record.index_number,
         "title": record.title,
-        "url": _absolute(request, record.get_url(request=request)),
+        "url": _page_url(request, record),
     }
 
 
@@ -357,14 +359,14 @@ def _record_out(
                 "file_name": document.filename,
                 "size": _file_size(document),
                 "content_type": document.content_type,
-                "url": request.build_absolute_uri(document.url),
+                "url": absolute_url(document.url),
             }
         )
     data = {
         "id": record.pk,
         "index_number": record.index_number,
         "title": record.title,
-        "url": _absolute(request, record.get_url(request=request)),
+        "url": _page_url(request, record),
         "column": {"id": column.pk, "title": column.title} if column else None,
         "topic": {
             "id": topic.pk,
@@ -394,7 +396,7 @@ def _record_out(
     }
     if detail:
         body_html = expand_db_html(record.body)
-        data["body_html"] = body_html
+        data["body_html"] = absolute_links(body_html)
         data["body_text"] = _plain_text(body_html)
     return data
 
@@ -532,7 +534,7 @@ def columns(request: HttpRequest):
         {
             "id": column.pk,
             "title": column.title,
-            "url": _absolute(request, column.get_url(request=request)),
+            "url": _page_url(request, column),
             "parent_id": ids.get(column.path[: -Page.steplen]),
         }
         for column in columns

@@ -6,10 +6,12 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from gongkai.core.urls import absolute_url, page_url
 from gongkai.org.models import Bureau
 from gongkai.portal.cache import public_cache
 
@@ -32,8 +34,14 @@ class ColumnRssFeed(Feed):
     def title(self, obj: CatalogColumnPage) -> str:
         return f"{obj.title} - {Bureau.load(request_or_site=self.request).name}"
 
+    # Every link is absolute on SITE_URL (Django would prefix the request's host).
+    feed_route = "catalog:feed_rss"
+
     def link(self, obj: CatalogColumnPage) -> str:
-        return obj.get_url(self.request) or "/"
+        return page_url(obj, self.request) or absolute_url("/")
+
+    def feed_url(self, obj: CatalogColumnPage) -> str:
+        return absolute_url(reverse(self.feed_route, args=[obj.pk]))
 
     def description(self, obj: CatalogColumnPage) -> str:
         return obj.intro or _("The newest government information published in %(column)s.") % {
@@ -41,7 +49,7 @@ class ColumnRssFeed(Feed):
         }
 
     def items(self, obj: CatalogColumnPage):
-        return column_records(obj)[:FEED_SIZE]
+        return column_records(obj).prefetch_related("attachments__document")[:FEED_SIZE]
 
     def item_title(self, item: CatalogRecord) -> str:
         return f"{item.title}（{item.doc_number}）" if item.doc_number else item.title
@@ -50,7 +58,26 @@ class ColumnRssFeed(Feed):
         return item.summary
 
     def item_link(self, item: CatalogRecord) -> str:
-        return item.get_url(self.request) or "/"
+        return page_url(item, self.request) or absolute_url("/")
+
+    # RSS 2.0 allows one enclosure per item: the first attachment (Atom lists them all).
+    max_enclosures = 1
+
+    def item_enclosures(self, item: CatalogRecord) -> list[Enclosure]:
+        from gongkai.files.selectors import published_size
+
+        enclosures = []
+        for attachment in list(item.attachments.all())[: self.max_enclosures]:
+            document = attachment.document
+            size = published_size(document) or document.file_size or 0
+            enclosures.append(
+                Enclosure(
+                    absolute_url(document.url),
+                    str(size),
+                    document.content_type or "application/octet-stream",
+                )
+            )
+        return enclosures
 
     def item_guid(self, item: CatalogRecord) -> str:
         return item.index_number or str(item.pk)
@@ -74,6 +101,8 @@ class ColumnRssFeed(Feed):
 
 class ColumnAtomFeed(ColumnRssFeed):
     feed_type = Atom1Feed
+    feed_route = "catalog:feed_atom"
+    max_enclosures = None
 
     def subtitle(self, obj: CatalogColumnPage) -> str:
         return self.description(obj)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as WagtailSitemap
 
+from gongkai.core.urls import absolute_url, rebase_url, site_scheme_and_domain
 from gongkai.portal.cache import public_cache
 
 from .models import CatalogRecord
@@ -28,6 +29,13 @@ class PublicPageSitemap(WagtailSitemap):
     def items(self):
         hidden = CatalogRecord.objects.exclude(pk__in=public_records().values("pk"))
         return super().items().exclude(pk__in=hidden.values("pk"))
+
+    def _urls(self, page, protocol, domain):
+        # Wagtail builds each location from its Site record; the public address is SITE_URL.
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            url["location"] = rebase_url(url["location"])
+        return urls
 
 
 class DisclosureSectionSitemap(DjangoSitemap):
@@ -47,6 +55,12 @@ class DisclosureSectionSitemap(DjangoSitemap):
     def location(self, item: str) -> str:
         return reverse(item)
 
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site_scheme_and_domain()[0]
+
+    def get_domain(self, site=None) -> str:
+        return site_scheme_and_domain()[1]
+
 
 @require_GET
 @public_cache
@@ -61,5 +75,5 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 @public_cache
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /", ""]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('catalog:sitemap'))}")
+    lines.append(f"Sitemap: {absolute_url(reverse('catalog:sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

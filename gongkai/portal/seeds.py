@@ -1,7 +1,9 @@
 """Make the portal's HomePage the root of the default site (replacing Wagtail's welcome page)."""
 
 from typing import TextIO
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -22,6 +24,17 @@ def _is_wagtail_welcome_page(page: Page) -> bool:
         and page.numchild == 0
         and not Site.objects.filter(root_page=page).exists()
     )
+
+
+def site_address() -> tuple[str, int]:
+    """(hostname, port) of SITE_URL, which the default Wagtail Site must carry.
+
+    Wagtail builds a page's full URL (`page.full_url`, its sitemap entries, links in the
+    admin's e-mails) from the Site record, so it must name the public address.
+    """
+    parts = urlsplit(str(settings.SITE_URL))
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return (parts.hostname or "localhost"), port
 
 
 @transaction.atomic
@@ -45,11 +58,12 @@ def seed(*, stdout: TextIO) -> None:
         home.save_revision().publish()
         stdout.write(f"  created the home page “{home.title}”\n")
 
+    hostname, port = site_address()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             site_name=bureau.name,
             root_page=home,
             is_default_site=True,
@@ -59,6 +73,11 @@ def seed(*, stdout: TextIO) -> None:
         site.root_page = home
         site.save(update_fields=["root_page"])
         stdout.write("  made the home page the default site's root\n")
+    if site is not None and (site.hostname, site.port) != (hostname, port):
+        # SITE_URL changed since the last seed_demo (or migrate made "localhost:80").
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
+        stdout.write(f"  set the default site's address to {hostname}:{port} (SITE_URL)\n")
 
     for page in root.get_children():
         if page.pk != home.pk and _is_wagtail_welcome_page(page):

@@ -17,6 +17,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
+from gongkai.core.urls import absolute_url
+
 from . import ratelimit
 from .forms import (
     MAX_API_QUERY_CHARS,
@@ -155,7 +157,7 @@ def _results_out(request: HttpRequest, results: SearchResults) -> dict[str, Any]
             {
                 "title": entry.title,
                 "title_html": str(hit.title),
-                "url": request.build_absolute_uri(entry.url),
+                "url": absolute_url(entry.url),
                 "snippet": _plain(hit.snippet),
                 "snippet_html": str(hit.snippet),
                 "kind": entry.kind,

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gongkai.files",
     "gongkai.notifications",
     "gongkai.press",
+    "gongkai.syndication",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext
 from hypothesis import HealthCheck, settings
@@ -199,7 +200,7 @@ def test_record_fields(client, catalogue, world):
     plan = next(item for item in items if item["id"] == catalogue.plan.pk)
     assert notice["index_number"] == catalogue.notice.index_number
     assert re.fullmatch(r"MB1C12345/2026-\d{5}", notice["index_number"])
-    assert notice["url"] == f"http://testserver{catalogue.notice.url}"
+    assert notice["url"] == f"{django_settings.SITE_URL}{catalogue.notice.url}"
     assert notice["column"] == {
         "id": catalogue.employment_column.pk,
         "title": "就业创业",
@@ -243,11 +244,11 @@ def test_attachments(client, catalogue):
     assert first["content_type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert first["url"].startswith("http://testserver/documents/")
+    assert first["url"].startswith(f"{django_settings.SITE_URL}/documents/")
     assert second["title"] == "说明"  # no title of its own: the document's
     assert second["content_type"] == "application/pdf"
     document = catalogue.notice.attachments.order_by("sort_order", "pk").first().document
-    assert first["url"] == f"http://testserver{document.url}"
+    assert first["url"] == f"{django_settings.SITE_URL}{document.url}"
     # The link gives anyone the published copy, byte for byte.
     response = client.get(document.url)
     assert response.status_code == 200
@@ -522,7 +523,9 @@ def test_columns(client, catalogue):
     assert set(columns) == {"结果公开", "就业创业", "决策公开"}
     assert columns["结果公开"]["parent_id"] is None
     assert columns["就业创业"]["parent_id"] == catalogue.results.pk
-    assert columns["就业创业"]["url"] == f"http://testserver{catalogue.employment_column.url}"
+    assert (
+        columns["就业创业"]["url"] == f"{django_settings.SITE_URL}{catalogue.employment_column.url}"
+    )
 
 
 def test_disclosure_items_count_public_records(client, catalogue):

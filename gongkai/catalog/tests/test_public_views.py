@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.http import QueryDict
 from django.test import Client
 
@@ -401,7 +402,7 @@ def test_robots_txt(client, world):
     assert "User-agent: *" in text
     assert "Disallow: /admin/" in text
     assert "Disallow: /account/" in text
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
 
 
 # --- Cache headers ------------------------------------------------------------------------

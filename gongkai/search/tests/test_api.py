@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client, override_settings
 
 from gongkai.catalog.tests.public_factories import Catalogue, catalogue, wire_public_context
@@ -46,7 +47,7 @@ def test_hits_carry_title_url_snippets_and_metadata(client, cat):
     hit = data["hits"][0]
     assert hit["title"] == SUBSIDY
     assert hit["title_html"] == "关于做好2026年<mark>就业补贴</mark>申领工作的通知"
-    assert hit["url"] == "http://testserver" + cat.visible[0].url
+    assert hit["url"] == settings.SITE_URL + cat.visible[0].url
     assert "<mark>就业补贴</mark>" in hit["snippet_html"]
     assert "就业补贴" in hit["snippet"] and "<" not in hit["snippet"]
     assert hit["kind"] == "catalog.record" and hit["kind_label"] == "政府信息"
