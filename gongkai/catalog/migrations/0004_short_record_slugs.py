@@ -1,6 +1,7 @@
 """Records whose slug was made from a Chinese title get a short one (catalog/slugs.py), and
 their old addresses answer with a permanent redirect (wagtail.contrib.redirects), so links,
-bookmarks and search engines that know the long URL still arrive.
+bookmarks and search engines that know the long URL still arrive. The site search's entries
+get the new URL too.
 """
 
 from django.db import migrations
@@ -29,6 +30,7 @@ def shorten(apps, schema_editor):
     Page = apps.get_model("wagtailcore", "Page")
     Site = apps.get_model("wagtailcore", "Site")
     Redirect = apps.get_model("wagtailredirects", "Redirect")
+    SearchEntry = apps.get_model("search", "SearchEntry")
     sites = list(Site.objects.select_related("root_page"))
 
     for record in CatalogRecord.objects.order_by("pk").iterator():
@@ -52,6 +54,13 @@ def shorten(apps, schema_editor):
         old_url_path = record.url_path
         new_url_path = old_url_path[: -len(record.slug) - 1] + slug + "/"
         Page.objects.filter(pk=record.pk).update(slug=slug, url_path=new_url_path)
+        # The public search index keeps each record's URL; the sitemap and feeds read
+        # url_path and follow by themselves.
+        old_tail = f"/{record.slug}/"
+        for entry in SearchEntry.objects.filter(kind="catalog.record", object_id=str(record.pk)):
+            if entry.url.endswith(old_tail):
+                entry.url = entry.url[: -len(old_tail)] + f"/{slug}/"
+                entry.save(update_fields=["url"])
         for site in sites:
             root = site.root_page.url_path
             if not old_url_path.startswith(root):
@@ -72,6 +81,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0003_attachment_original_private"),
         ("wagtailredirects", "0008_add_verbose_name_plural"),
+        ("search", "0008_sqlite_title_index"),
     ]
 
     operations = [migrations.RunPython(shorten, migrations.RunPython.noop)]

@@ -237,6 +237,16 @@ def test_migration_shortens_old_slugs_and_redirects_the_old_paths(world, client,
     CatalogRecord.objects.filter(pk=page.pk).update(
         slug=long_slug, url_path=f"{results.url_path}{long_slug}/"
     )
+    from gongkai.search.models import SearchEntry
+
+    SearchEntry.objects.create(
+        key=f"catalog.record:{page.pk}",
+        kind="catalog.record",
+        object_id=str(page.pk),
+        title=page.title,
+        title_key=page.title,
+        url=f"/results/{long_slug}/",
+    )
     migration = importlib.import_module("gongkai.catalog.migrations.0004_short_record_slugs")
     migration.shorten(django_apps, None)
 
@@ -251,10 +261,15 @@ def test_migration_shortens_old_slugs_and_redirects_the_old_paths(world, client,
     assert response.status_code == 301
     assert response["Location"].endswith(f"/results/2019-0601-{page.pk}/")
     assert client.get(response["Location"]).status_code == 200
+    entry = SearchEntry.objects.get(key=f"catalog.record:{page.pk}")
+    assert entry.url == f"/results/2019-0601-{page.pk}/"
     # The sitemap and the feeds follow the new address.
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"/results/2019-0601-{page.pk}/" in sitemap
     assert long_slug not in sitemap
+    feed = client.get(f"/gongkai/feeds/{results.pk}/rss/").content.decode()
+    assert f"/results/2019-0601-{page.pk}/" in feed
+    assert f"/results/{long_slug}/" not in feed
 
 
 # --- tables and attachments ---------------------------------------------------------------
