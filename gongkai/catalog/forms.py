@@ -26,6 +26,11 @@ class CatalogRecordForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            # Word-imported tables survive an edit (rich_text.py).
+            from .rich_text import RecordBodyEditor
+
+            self.fields["body"].widget = RecordBodyEditor()
         field = self.fields.get("department")
         if field is None or self.for_user is None:
             return

@@ -325,7 +325,7 @@ def record_import_docx(
     body and pictures (see word_import), lets non-empty `metadata` (METADATA_FIELDS) override
     them, and in one transaction creates a Wagtail Image per picture, the draft page (not
     live, no 索引号) with a first revision by `by`, and, if the document has tables, the
-    original file as an attachment (the body shows tables as rows of text). Writes one
+    original file as an attachment titled like the record (the body keeps the tables). Writes one
     audit entry. Raises ValidationError with a message for people; then nothing is saved.
     """
     column = _check_column(column)
@@ -363,7 +363,9 @@ def record_import_docx(
                     page=page,
                     data=data,
                     filename=filename,
-                    title=_("%(name)s (original Word file)") % {"name": _stem(filename)},
+                    # The document's own title: the download list shows it and the file is
+                    # saved under it (not the upload's file name with a suffix).
+                    title=title,
                     by=by,
                     stored=stored,
                 )

@@ -343,10 +343,50 @@ class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
+    def _set_core_field_defaults(self):
+        # Runs before every validation and save (Page.full_clean and minimal_clean).
+        self._assign_short_slug()
+        super()._set_core_field_defaults()
+
+    def _assign_short_slug(self) -> None:
+        """Give a record a short, stable slug instead of one made from its Chinese title
+        (see catalog/slugs.py): kept once given, whatever the title or the admin's
+        title-to-slug script say later."""
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from .slugs import needs_short_slug, record_slug
+
+        if not needs_short_slug(self.slug or ""):
+            return
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored and not needs_short_slug(stored):
+                self.slug = stored
+                return
+        parent = getattr(self, "_cached_parent_obj", None) or (
+            self.get_parent() if self.path else None
+        )
+        if parent is None:
+            return  # called again from save() once the tree position is known
+        number = self.pk or (Page.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+        on = self.written_date or self.publication_date or timezone.localdate()
+        base = record_slug(on, number)
+        slug, suffix = base, 1
+        while not Page._slug_is_available(slug, parent, self):
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        self.slug = slug
+
     def with_content_json(self, content):
         """Keep what revisions must not roll back: the 索引号, the withdrawal state and the
-        moment of first publication (条例 第26条 counts to it; a revision cannot move it)."""
+        moment of first publication (条例 第26条 counts to it; a revision cannot move it), and
+        the short slug (a revision saved before it was given still carries the long one)."""
+        from .slugs import needs_short_slug
+
         obj = super().with_content_json(content)
+        if needs_short_slug(obj.slug or "") and self.slug and not needs_short_slug(self.slug):
+            obj.slug = self.slug
         obj.index_number = self.index_number
         obj.withdrawn_at = self.withdrawn_at
         obj.withdrawal_reason = self.withdrawal_reason

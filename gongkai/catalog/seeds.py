@@ -24,7 +24,12 @@ def seed_vocabularies() -> None:
 def _child_column(parent: Page, slug: str, title: str, key: str = "") -> CatalogColumnPage:
     existing = parent.get_children().filter(slug=slug).first()
     if existing is not None:
-        return existing.specific
+        column = existing.specific
+        if key and not column.column_key:
+            # Columns seeded before sub-columns had keys get theirs.
+            CatalogColumnPage.objects.filter(pk=column.pk).update(column_key=key)
+            column.column_key = key
+        return column
     column = CatalogColumnPage(title=title, slug=slug, column_key=key)
     parent.add_child(instance=column)
     column.save_revision().publish()
@@ -36,8 +41,8 @@ def seed_columns() -> None:
     home = site.root_page
     for slug, title, key, children in COLUMNS:
         column = _child_column(home, slug, title, key)
-        for child_slug, child_title in children:
-            _child_column(column, child_slug, child_title)
+        for child_slug, child_title, *child_key in children:
+            _child_column(column, child_slug, child_title, *child_key)
 
 
 def seed(*, stdout) -> None:

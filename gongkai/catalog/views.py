@@ -25,7 +25,7 @@ from .choices import DisclosureItem
 from .filters import FILTER_KEYS, filter_records, page_links, paginate
 from .models import CatalogColumnPage, CatalogRecord, TopicCategory
 from .navigation import column_urls
-from .selectors import column_records, public_records, related_records, statutory_item_counts
+from .selectors import column_records, public_records, related_groups, statutory_item_counts
 
 DISCLOSURE_COLUMN_KEY = "disclosure"
 # 条例 第49条: a department publishes its annual report for the previous year by 31 January.
@@ -146,7 +146,11 @@ def record_page_context(page: CatalogRecord, request: HttpRequest) -> dict[str, 
     return {
         "ancestors": _breadcrumb_ancestors(page),
         "attachments": attachments,
-        "related": list(related_records(page, public)),
+        "related_groups": related_groups(page, public),
+        # The back-link of a replacing record: what it repealed or replaced (被本件替代).
+        "replaces": list(
+            public.filter(replaced_by_id=page.pk).order_by("-publication_date", "-pk")
+        ),
         "print_view": request.GET.get("print") == "1",
     }
 

@@ -60,8 +60,15 @@ GENRES: list[str] = [
 ]
 
 # The plan's sections as columns of the public site: (slug, title, column key, sub-columns).
-COLUMNS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
-    ("decisions", "决策公开", "decisions", [("drafts", "决策预公开"), ("normative", "规范性文件")]),
+# A sub-column is (slug, title) or (slug, title, column key); a key lets other parts find
+# the column without a page id (the home page's 政策文件 list reads "normative", "superior").
+COLUMNS: list[tuple[str, str, str, list[tuple[str, ...]]]] = [
+    (
+        "decisions",
+        "决策公开",
+        "decisions",
+        [("drafts", "决策预公开"), ("normative", "规范性文件", "normative")],
+    ),
     ("execution", "执行公开", "execution", [("progress", "重大决策执行")]),
     ("management", "管理公开", "management", [("budgets", "预决算公开")]),
     ("services", "服务公开", "services", [("guides", "办事指南")]),
@@ -72,7 +79,7 @@ COLUMNS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
         [
             ("employment", "就业创业"),
             ("poverty", "扶贫培训"),
-            ("superior", "上级文件"),
+            ("superior", "上级文件", "superior"),
         ],
     ),
     ("interpretations", "政策解读", "interpretations", []),

@@ -1,6 +1,7 @@
 """Admin screens of the catalogue's vocabularies."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -35,3 +36,11 @@ class CatalogVocabularies(SnippetViewSetGroup):
 register_snippet(CatalogVocabularies)
 
 from . import archive_admin, import_admin, timeliness_admin, withdraw_admin  # noqa: E402,F401
+
+
+@hooks.register("register_rich_text_features")
+def register_table_feature(features):
+    # Word-imported tables in record bodies survive an edit in the admin (rich_text.py).
+    from .rich_text import register_table_feature as register
+
+    register(features)

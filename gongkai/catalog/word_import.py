@@ -4,12 +4,11 @@
 layout: letterhead 版头, 文号, title, body, signature, date) and turns the body into the HTML
 that Wagtail's RichTextField stores.
 
-Tables: the rich-text field's features (`wagtail.rich_text.features`: h2–h4, bold, italic,
-lists, links, images, embeds, hr) have no table, and Draftail drops table markup when the
-page is next edited. So a table becomes one paragraph per row, its cells joined by " | "
-(a vertically merged cell is repeated in each row it spans, so that every row reads on its
-own), and the importing service keeps the original .docx as an attachment. `ParsedTable`
-keeps the cell grid with colspan/rowspan for whoever can show real tables.
+Tables become real HTML tables: the rows Word repeats as header rows (w:tblHeader), else
+the first row, are a <thead> of <th scope="col"> cells, the rest a <tbody>, with
+colspan/rowspan for merged cells. Draftail has no table, so the record's body editor
+carries each table through an edit whole (rich_text.py); the HTML is sanitised to table
+markup by nh3. The importing service also keeps the original .docx as an attachment.
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gongkai.core.docnumber import find_doc_numbers, parse_doc_number
+
+from .rich_text import clean_table_html
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
@@ -112,13 +113,37 @@ class ParsedTable:
 
     rows: list[list[ParsedCell]]
     # Each row as the texts of its grid columns, a merged cell's text repeated once per
-    # distinct cell (horizontal spans once, vertical spans in every row): what the body shows.
+    # distinct cell (horizontal spans once, vertical spans in every row).
     lines: list[list[str]] = field(default_factory=list)
+    # Leading rows Word marks "repeat as header row"; 0 when none is marked.
+    marked_header_rows: int = 0
+
+    @property
+    def header_rows(self) -> int:
+        """How many leading rows form the <thead>: the marked ones, else the first row, and
+        as many more as a merged header cell reaches into (a rowspan cannot cross into the
+        <tbody>). 0 when that would leave no body rows."""
+        if len(self.rows) < 2:
+            return 0
+        end = self.marked_header_rows or 1
+        grown = True
+        while grown:
+            grown = False
+            for index, row in enumerate(self.rows[:end]):
+                reach = max((index + cell.rowspan for cell in row), default=0)
+                if reach > end:
+                    end, grown = reach, True
+        return end if end < len(self.rows) else 0
 
     def to_html(self) -> str:
-        """The table as HTML with colspan/rowspan (not for RichTextField, see module doc)."""
+        """The table as HTML: header cells <th scope="col"> in a <thead>, colspan/rowspan."""
+        head = self.header_rows
         out = ["<table>"]
-        for row in self.rows:
+        for index, row in enumerate(self.rows):
+            if index == 0 and head:
+                out.append("<thead>")
+            if index == head:
+                out.append("<tbody>")
             out.append("<tr>")
             for cell in row:
                 spans = ""
@@ -126,8 +151,15 @@ class ParsedTable:
                     spans += f' colspan="{cell.colspan}"'
                 if cell.rowspan > 1:
                     spans += f' rowspan="{cell.rowspan}"'
-                out.append(f"<td{spans}>{escape(cell.text)}</td>")
+                if index < head:
+                    out.append(f'<th scope="col"{spans}>{escape(cell.text)}</th>')
+                else:
+                    out.append(f"<td{spans}>{escape(cell.text)}</td>")
             out.append("</tr>")
+            if index == head - 1:
+                out.append("</thead>")
+        if self.rows:
+            out.append("</tbody>")
         out.append("</table>")
         return "".join(out)
 
@@ -423,6 +455,7 @@ class _Reader:
         rows: list[list[ParsedCell]] = []
         lines: list[list[str]] = []
         open_spans: dict[int, ParsedCell] = {}  # grid column -> cell whose rowspan grows
+        marked = 0  # leading rows marked as header rows (w:trPr/w:tblHeader)
         for row in table.rows:
             tr = row._tr
             cells: list[ParsedCell] = []
@@ -440,6 +473,13 @@ class _Reader:
                         open_spans.pop(offset, None)
                 offset += span
             rows.append(cells)
+            header = tr.trPr.find(f"{_W}tblHeader") if tr.trPr is not None else None
+            if (
+                len(rows) == marked + 1
+                and header is not None
+                and header.get(f"{_W}val", "true") not in ("0", "false", "off")
+            ):
+                marked += 1
             texts: list[str] = []
             previous = None
             for cell in row.cells:
@@ -448,7 +488,7 @@ class _Reader:
                 previous = cell._tc
                 texts.append(_cell_text(cell._tc))
             lines.append(texts)
-        return ParsedTable(rows=rows, lines=lines)
+        return ParsedTable(rows=rows, lines=lines, marked_header_rows=marked)
 
 
 def _cell_text(tc) -> str:
@@ -695,8 +735,8 @@ def _render_blocks(body: list[_Para | _Table], result: ParsedDocument) -> list[s
         if isinstance(block, _Table):
             close_list()
             result.tables.append(block.table)
-            rows = [" | ".join(cells) for cells in block.table.lines if any(cells)]
-            out.extend(sanitise_html(f"<p>{escape(row)}</p>") for row in rows)
+            if any(any(cells) for cells in block.table.lines):
+                out.append(clean_table_html(block.table.to_html()))
             continue
         text = block.text.strip()
         inline = _inline_html(block.segments) if text else ""

@@ -22,6 +22,14 @@ class HomePage(PublicCacheMixin, Page):
     cache_params = ()  # reads no query parameter
     template = "portal/home_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        from .home import PARTICIPATION, PUBLICATIONS, home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context["home_sections"] = home_sections(PUBLICATIONS)
+        context["participation_sections"] = home_sections(PARTICIPATION)
+        return context
+
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")

@@ -148,17 +148,65 @@ def test_body_keeps_headings_paragraphs_emphasis_and_lists():
     assert "<p>2019年5月24日</p>" in html
 
 
-def test_tables_become_rows_of_cells_and_keep_their_spans():
+def test_tables_stay_tables_with_a_header_row_and_their_spans():
     parsed = parse_docx(make_docx())
     assert parsed.has_tables
     html = parsed.body_html
-    assert "<p>项目 | 金额</p>" in html
-    assert "<p>社保补贴 | 2019年 | 500</p>" in html
-    assert "<p>岗位补贴 | 2019年 | 500</p>" in html  # the merged cell reads in both rows
-    table_html = parsed.tables[0].to_html()
-    assert '<td colspan="2">项目</td>' in table_html
-    assert '<td rowspan="2">500</td>' in table_html
-    assert "<table" not in html  # RichTextField has no tables
+    assert html.count("<table>") == 1
+    assert (
+        '<thead><tr><th scope="col" colspan="2">项目</th><th scope="col">金额</th></tr></thead>'
+        in html
+    )
+    assert '<tr><td>社保补贴</td><td>2019年</td><td rowspan="2">500</td></tr>' in html
+    assert "<tr><td>岗位补贴</td><td>2019年</td></tr></tbody></table>" in html
+    assert " | " not in html  # no more rows of text
+
+
+def test_rows_word_repeats_as_header_rows_form_the_thead():
+    doc = Document()
+    doc.add_paragraph(TITLE)
+    t = doc.add_table(rows=4, cols=2)
+    for r, row in enumerate([["单位", "人数"], ["（个）", "（人）"], ["一中", "5"], ["二中", "6"]]):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    from docx.oxml import OxmlElement
+
+    for row in t.rows[:2]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    table = parse_docx(buffer.getvalue()).tables[0]
+    assert table.header_rows == 2
+    html = table.to_html()
+    assert html.count('<th scope="col">') == 4
+    assert "<tbody><tr><td>一中</td><td>5</td></tr>" in html
+
+
+def test_a_header_cell_merged_downwards_takes_its_rows_into_the_thead():
+    from gongkai.catalog.word_import import ParsedCell, ParsedTable
+
+    table = ParsedTable(
+        rows=[
+            [ParsedCell("地区", rowspan=2), ParsedCell("补贴", colspan=2)],
+            [ParsedCell("人数"), ParsedCell("金额")],
+            [ParsedCell("七星关区"), ParsedCell("12"), ParsedCell("6000")],
+        ]
+    )
+    assert table.header_rows == 2
+    single = ParsedTable(rows=[[ParsedCell("只有一行")]])
+    assert single.header_rows == 0
+    assert "<th" not in single.to_html()
+
+
+def test_table_markup_is_sanitised():
+    from gongkai.catalog.rich_text import clean_table_html
+
+    dirty = (
+        '<table onclick="x()" style="color:red"><tr><th scope="evil" colspan="2">a</th>'
+        '<td rowspan="9999">b<script>alert(1)</script><a href="javascript:x">c</a></td></tr></table>'
+    )
+    clean = clean_table_html(dirty)
+    assert clean == '<table><tbody><tr><th colspan="2">a</th><td>bc</td></tr></tbody></table>'
 
 
 def test_embedded_picture_is_extracted():
@@ -249,7 +297,10 @@ def test_import_creates_a_draft_with_body_images_and_the_original(results, world
     assert "<h2>一、总体要求</h2>" in page.body
     attachment = page.attachments.get()
     assert attachment.document.file.read() == data
-    assert attachment.document.title.startswith("通知")
+    # The document's title, not the upload's name with "（Word 原件）".
+    assert attachment.title == TITLE
+    assert attachment.document.title == TITLE
+    assert "原件" not in str(attachment) and "original" not in str(attachment)
 
 
 @pytest.mark.django_db
