@@ -269,6 +269,29 @@ def govcn_blocks(text: str, number: str) -> list[Block]:
     return blocks
 
 
+def lead_summary(blocks: list[Block], limit: int = 100) -> str:
+    """内容概述 from the document's own words: the opening sentences of its first paragraph.
+
+    The addressee line ("各省、自治区……：") is skipped. Whole sentences up to `limit`
+    characters; a first sentence longer than that is cut with an ellipsis.
+    """
+    first = next(
+        (
+            b.text
+            for b in blocks
+            if b.kind == "p" and not (b.text.endswith("：") and len(b.text) < 60)
+        ),
+        "",
+    )
+    sentences = [part + "。" for part in first.split("。") if part]
+    summary = ""
+    for sentence in sentences:
+        if len(summary) + len(sentence) > limit:
+            break
+        summary += sentence
+    return summary or (first[: limit - 1] + "…" if len(first) > limit else first)
+
+
 def blocks_html(blocks: list[Block]) -> str:
     return "".join(f"<{b.kind}>{html.escape(b.text)}</{b.kind}>" for b in blocks)
 
