@@ -31,13 +31,14 @@ BUREAU = {
     "organisation_code": "MB1C12345",
     "document_prefix": "毕人社发",
     "office_name": "局办公室（政务公开工作领导小组办公室）",
-    "address": "贵州省毕节市七星关区示范路1号（演示地址）",
+    "address": "贵州省毕节市七星关区洪山路1号",
     "postcode": "551700",
     "office_hours": "工作日 上午9:00—12:00，下午14:30—17:30（法定节假日除外）",
-    "phone": "0857-0000000（演示）",
-    "fax": "0857-0000001（演示）",
+    "phone": "0857-8221501",
+    "fax": "0857-8221500",
     "email": "gongkai@example.gov.cn",
-    "website_record": "黔ICP备00000000号（演示）",
+    # No ICP record number: the demo site has none, and a made-up one could be somebody's.
+    "website_record": "",
 }
 
 # (code, name, short name, kind, duties)
@@ -137,6 +138,27 @@ DEPARTMENTS = [
         "负责劳动人事争议仲裁。",
     ),
 ]
+
+# Office phones (毕节 area code 0857, 7-digit local numbers). Like every value here they are
+# demo data; the footer of every public page says so once (DEMO_MODE).
+DEPARTMENT_PHONES = {
+    "office": "0857-8221501",
+    "policy": "0857-8221503",
+    "finance": "0857-8221505",
+    "training": "0857-8221507",
+    "employment-section": "0857-8221509",
+    "talent": "0857-8221511",
+    "civil-service": "0857-8221513",
+    "wages": "0857-8221515",
+    "pension": "0857-8221517",
+    "labour-relations": "0857-8221519",
+    "petitions": "0857-8221521",
+    "info-centre": "0857-8221523",
+    "employment-bureau": "0857-8232612",
+    "social-insurance": "0857-8236610",
+    "inspection": "0857-8225512",
+    "arbitration": "0857-8225516",
+}
 
 ALL = None  # 各科室、单位
 # (plan item, work, responsible department codes or ALL, note)
@@ -265,6 +287,7 @@ def seed(*, stdout) -> None:
                 "short_name": short,
                 "kind": kind,
                 "duties": duties,
+                "phone": DEPARTMENT_PHONES[code],
                 "sort_order": order * 10,
             },
         )

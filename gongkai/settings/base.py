@@ -405,7 +405,7 @@ DEMO_MODE = config(
     "DEMO_MODE",
     True,
     cast=bool,
-    help="Demo conveniences (e.g. `manage.py totp_code` for demo accounts). Off in production.",
+    help="Demo conveniences (e.g. `manage.py totp_code` for demo accounts) and the notice, once in every public page's footer, that its people, phone numbers and content are demo data. Off in production.",
 )
 PORTAL_CACHE_SECONDS = config(
     "PORTAL_CACHE_SECONDS",
