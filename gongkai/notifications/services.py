@@ -98,7 +98,7 @@ def _render_mail(notification: Notification, recipient: Any) -> tuple[str, str, 
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
         "inbox": absolute_url("/admin/notifications/"),
     }
-    subject = f"[{context['site_name']}] {notification.title}" if context["site_name"] else ""
+    subject = f"【{context['site_name']}】{notification.title}" if context["site_name"] else ""
     text = render_to_string("notifications/mail.txt", context).strip() + "\n"
     html = render_to_string("notifications/mail.html", context)
     return subject or notification.title, text, html

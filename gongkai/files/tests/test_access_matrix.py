@@ -300,3 +300,78 @@ def test_the_api_links_only_public_attachments(matrix, client):
             assert Client().get(url.removeprefix(settings.SITE_URL)).status_code == 200
         # ... and the replaced version is no longer among them
         assert (f"{settings.SITE_URL}{case.obj.url}" in urls) == (case.state == "published")
+
+
+# --- notifications and the press list -----------------------------------------------------------
+
+STAFF = ("drafter", "department_head", "office_reviewer", "leader", "site_admin", "policy_reviewer")
+
+
+def _outcome(response) -> str:
+    """200, 400, 404, "login" (to the admin login) or "refused" (Wagtail's redirect or 403)."""
+    if response.status_code == 302:
+        location = response["Location"]
+        return "login" if "/login/" in location else "refused" if location == "/admin/" else "302"
+    if response.status_code == 403:
+        return "refused"
+    return str(response.status_code)
+
+
+def test_notification_and_press_urls(world):
+    from gongkai.notifications.services import notify
+    from gongkai.press.models import Subscriber, SubscriberStatus
+    from gongkai.press.services import confirm_token, unsubscribe_token
+
+    notice = notify(
+        recipients=[world.drafter], kind="other", title="撰稿人的通知", url="/admin/pages/"
+    )[0]
+    subscriber = Subscriber.objects.create(
+        email="reporter@example.com",
+        name="李记者",
+        organisation="毕节日报",
+        columns=["results"],
+        status=SubscriberStatus.ACTIVE,
+    )
+    people = {
+        "anonymous": None,
+        "drafter": world.drafter,
+        "department_head": world.department_head,
+        "office_reviewer": world.office_reviewer,
+        "leader": world.leader,
+        "site_admin": world.site_admin,
+        "policy_reviewer": world.policy_reviewer,
+    }
+    office_and_centre = {"office_reviewer": "200", "site_admin": "200"}
+    # URL -> expected outcome per person (missing: the default in the tuple).
+    rows = {
+        "/press/": ("200", {}),
+        f"/press/confirm/{confirm_token(subscriber, {})}/": ("200", {}),
+        f"/press/unsubscribe/{unsubscribe_token(subscriber)}/": ("200", {}),
+        "/press/confirm/forged/": ("400", {}),
+        "/admin/notifications/": ("200", {"anonymous": "login"}),
+        # Another person's notice is not there for anyone else (404, as if missing).
+        f"/admin/notifications/{notice.pk}/open/": (
+            "404",
+            {"anonymous": "login", "drafter": "302"},
+        ),
+        "/admin/notifications/outbox/": (
+            "refused",
+            {"anonymous": "login", "site_admin": "200"},
+        ),
+        "/admin/press/subscribers/": ("refused", {"anonymous": "login", **office_and_centre}),
+        f"/admin/press/subscribers/inspect/{subscriber.pk}/": (
+            "refused",
+            {"anonymous": "login", **office_and_centre},
+        ),
+    }
+    wrong = []
+    for name, user in people.items():
+        client = Client()
+        if user is not None:
+            login_verified(client, user)
+        for url, (default, special) in rows.items():
+            want = special.get(name, default)
+            got = _outcome(client.get(url))
+            if got != want:
+                wrong.append(f"{name} {url}: {got}, expected {want}")
+    assert not wrong, "\n".join(wrong)
