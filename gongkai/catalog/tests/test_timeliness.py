@@ -62,13 +62,15 @@ def dated(results, world):
     late by 1 and by 8, another department, same day."""
 
     def make(title, days, department, formed=FORMED):
-        return record(
-            results,
-            title=title,
-            department=department,
-            formed_date=formed,
-            publication_date=add_working_days(formed, days),
-        )
+        # Published on the platform later; public since the 发布日期 (attested history).
+        with time_machine.travel(at(date(2026, 12, 1)), tick=True):
+            return record(
+                results,
+                title=title,
+                department=department,
+                formed_date=formed,
+                publication_date=add_working_days(formed, days),
+            )
 
     return {
         "on_time": make("按时公开的通知", 20, world.employment),
@@ -93,12 +95,14 @@ def test_records_over_twenty_working_days_are_late(dated):
 
 def test_holidays_do_not_count(results, world):
     # 2026 National Day holiday: 1–7 October are not working days.
-    page = record(
-        results,
-        department=world.employment,
-        formed_date=date(2026, 9, 30),
-        publication_date=date(2026, 10, 9),
-    )
+    with time_machine.travel(at(date(2026, 12, 1)), tick=True):
+        page = record(
+            results,
+            department=world.employment,
+            formed_date=date(2026, 9, 30),
+            publication_date=date(2026, 10, 9),
+        )
+    assert page.first_public_date == date(2026, 10, 9)
     (row,) = [r for r in records_timeliness() if r.record.pk == page.pk]
     assert row.working_days == 2  # 8 and 9 October
 
