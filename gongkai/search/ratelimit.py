@@ -182,7 +182,7 @@ _PAGE = """<!DOCTYPE html>
 <div class="error-page">
 <p class="error-page__code">429</p>
 <h1 class="error-page__title">{title}</h1>
-<p>{searched} {again}</p>
+<p>{searched}{gap}{again}</p>
 <p>{why}</p>
 <p class="error-page__actions"><a class="button" href="/">{home}</a></p>
 </div>
@@ -212,6 +212,8 @@ def refusal_html(verdict: Verdict) -> HttpResponse:
     page = _PAGE.format(
         lang="zh-CN" if language.lower().startswith("zh") else escape(language),
         dir="rtl" if get_language_bidi() else "ltr",
+        # Chinese sentences follow one another without a space.
+        gap="" if language.lower().startswith("zh") else " ",
         title=escape(gettext("Too many searches")),
         css=_stylesheet(),
         searched=escape(

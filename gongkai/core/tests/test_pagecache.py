@@ -356,6 +356,16 @@ def test_search_keys_on_its_own_parameters(app, world):
     assert call(app, "/search/", query="q=%E5%8C%BB%E4%BF%9D").cache == "miss"
 
 
+def test_the_benchmark_serves_random_queries_from_the_entry(published, wsgi_keeps_db_connection):
+    from gongkai.core.benchmarks import pagecache_unknown_params_benchmark
+
+    result = pagecache_unknown_params_benchmark(requests=5, baseline_requests=2)
+    assert result.notes["answers_candidate"] == {"200 hit": 5}
+    assert result.notes["answers_baseline"] == {"200 miss": 2}
+    assert result.notes["page"] == published.url
+    assert result.ratio > 1
+
+
 def test_an_undeclared_page_keeps_the_whole_query_in_its_key():
     app = PageCache(fake_app())
     assert call(app, "/", query="a=1").cache == "miss"

@@ -121,8 +121,7 @@ def test_the_429_page_is_static_and_costs_no_query(client, django_assert_num_que
     html = page.content.decode()
     assert '<html lang="zh-CN"' in html
     assert "<title>搜索过于频繁</title>" in html
-    assert "一分钟内已搜索超过 1 次" in html
-    assert "请在 45 秒后再试" in html
+    assert "一分钟内已搜索超过 1 次。请在 45 秒后再试。" in html
     assert len(page.content) < 2000  # no site frame
     assert 'class="mainnav' not in html
     assert api.status_code == 429
