@@ -57,9 +57,11 @@ In each child:
   success is the document ranked first.
 
 Targets at 100,000 documents (issue 4): p95 ≤ 30 ms on SQLite and ≤ 100 ms on
-PostgreSQL, recall 1.000, known-item success ≥ 99%.
+PostgreSQL, recall 1.000, known-item success ≥ 99%; the results page with its
+facets (issue 10): p95 ≤ 50 ms on SQLite and ≤ 120 ms on PostgreSQL.
 
-``BenchmarkResult``: the scan's p95 against SQLite's search p95 (the JSON holds
+``BenchmarkResult``: the scan's p95 against SQLite's results-page p95, facets
+included (the JSON holds
 everything, for both backends).
 """
 
@@ -99,6 +101,8 @@ PG_PORT = 54333
 FIRST_PASS_CAP_MS = 1000
 WORKER_TIMEOUT = 3 * 3600
 TARGET_P95_MS = {"sqlite": 30.0, "postgresql": 100.0}
+# The results page as the public gets it, facets included (issue 10, item 8).
+TARGET_FACETED_P95_MS = {"sqlite": 50.0, "postgresql": 120.0}
 TARGET_RECALL = 1.0
 TARGET_KNOWN = 0.99
 BACKEND_LABELS = {"sqlite": "SQLite FTS5", "postgresql": "PostgreSQL"}
@@ -866,6 +870,7 @@ def run(
         "queries": [q for q, _c in bench_corpus.QUERIES],
         "targets": {
             "p95_ms": TARGET_P95_MS,
+            "faceted_p95_ms": TARGET_FACETED_P95_MS,
             "recall": TARGET_RECALL,
             "known_item_share": TARGET_KNOWN,
         },
@@ -941,9 +946,15 @@ def table(report: dict[str, Any]) -> list[str]:
     row("index size (backend)", lambda r: _fmt_bytes(r["index_bytes"]))
     row("entries table", lambda r: _fmt_bytes(r["entries_bytes"]))
     row("whole database", lambda r: _fmt_bytes(r["database_bytes"]))
-    for key, label in (("search", "top-20 + snippets"), ("search_faceted", "  with facets")):
+    faceted_target = " / ".join(
+        f"≤ {TARGET_FACETED_P95_MS[n]:g} ms" for n in measured if n in TARGET_FACETED_P95_MS
+    )
+    for key, label, target in (
+        ("search", "top-20 + snippets", p95_target),
+        ("search_faceted", "  with facets (results page)", faceted_target),
+    ):
         row(f"{label} p50", lambda r, k=key: f"{r[k]['p50']:.1f} ms")
-        row(f"{label} p95", lambda r, k=key: f"{r[k]['p95']:.1f} ms", p95_target)
+        row(f"{label} p95", lambda r, k=key: f"{r[k]['p95']:.1f} ms", target)
         row(f"{label} max", lambda r, k=key: f"{r[k]['max']:.1f} ms")
     row("  CPU of this process p50", lambda r: f"{r['search_cpu']['p50']:.1f} ms")
     row("  CPU of this process p95", lambda r: f"{r['search_cpu']['p95']:.1f} ms")
@@ -967,6 +978,13 @@ def table(report: dict[str, Any]) -> list[str]:
         lambda r: (
             f"{r['scan']['p50'] / max(r['search']['p50'], 1e-9):.1f}× "
             f"{r['scan']['p95'] / max(r['search']['p95'], 1e-9):.1f}×"
+        ),
+    )
+    row(
+        "ratio scan/search with facets p50, p95",
+        lambda r: (
+            f"{r['scan']['p50'] / max(r['search_faceted']['p50'], 1e-9):.1f}× "
+            f"{r['scan']['p95'] / max(r['search_faceted']['p95'], 1e-9):.1f}×"
         ),
     )
     row(
@@ -1004,8 +1022,9 @@ def table(report: dict[str, Any]) -> list[str]:
     for name in measured:
         result = results[name]
         target = TARGET_P95_MS.get(name, 0)
+        faceted = TARGET_FACETED_P95_MS.get(name, 0)
         slow = [
-            r for r in result["per_query"] if r["search_ms"] > target or r["faceted_ms"] > target
+            r for r in result["per_query"] if r["search_ms"] > target or r["faceted_ms"] > faceted
         ]
         wrong = [r for r in result["per_query"] if r["recall"] < 1 or r["precision"] < 1]
         label = BACKEND_LABELS.get(name, name)
@@ -1045,11 +1064,14 @@ def fulltext_benchmark() -> BenchmarkResult:
     report = run(count=count, backends=backends)
     sqlite = report["backends"].get("sqlite", {})
     scan = sqlite.get("scan", {}).get("p95", 0.0) / 1000
-    search = sqlite.get("search", {}).get("p95", 0.0) / 1000
+    search = sqlite.get("search_faceted", {}).get("p95", 0.0) / 1000
     return BenchmarkResult(
         items=count,
         baseline=Measurement("LIKE '%word%' scan of the normalised text (SQLite), p95", scan),
-        candidate=Measurement("selectors.search top 20 with snippets (SQLite FTS5), p95", search),
+        candidate=Measurement(
+            "the results page's search: top 20 with snippets and facets (SQLite FTS5), p95",
+            search,
+        ),
         notes=report,
     )
 

@@ -375,3 +375,41 @@ def test_notification_and_press_urls(world):
             if got != want:
                 wrong.append(f"{name} {url}: {got}, expected {want}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- admin screens that hold no file: who reaches them ------------------------------------
+# The search synonyms (设置 → 搜索同义词) are kept by the office and the information centre.
+SYNONYM_EDITORS = {"office_reviewer", "site_admin"}
+
+
+def test_search_synonym_screens(world):
+    from gongkai.search.models import SynonymGroup
+
+    group = SynonymGroup.objects.create(terms="社保卡\n社会保障卡")
+    urls = {
+        "/admin/search/synonyms/": "/admin/search/synonyms/",
+        "/admin/search/synonyms/add/": "/admin/search/synonyms/add/",
+        "/admin/search/synonyms/edit/<id>/": f"/admin/search/synonyms/edit/{group.pk}/",
+        "/admin/search/synonyms/delete/<id>/": f"/admin/search/synonyms/delete/{group.pk}/",
+        "/admin/search/synonyms/history/<id>/": f"/admin/search/synonyms/history/{group.pk}/",
+    }
+    people = {
+        "anonymous": None,
+        "drafter": world.drafter,
+        "department_head": world.department_head,
+        "office_reviewer": world.office_reviewer,
+        "leader": world.leader,
+        "site_admin": world.site_admin,
+        "policy_reviewer": world.policy_reviewer,
+    }
+    wrong = []
+    for name, user in people.items():
+        client = Client()
+        if user is not None:
+            login_verified(client, user)
+        for form, url in urls.items():
+            status = client.get(url).status_code
+            ok = status == 200 if name in SYNONYM_EDITORS else status in (302, 403)
+            if not ok:
+                wrong.append(f"{name} {form}: {status}")
+    assert not wrong, "\n".join(wrong)

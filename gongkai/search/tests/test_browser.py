@@ -191,3 +191,42 @@ def test_too_many_searches_get_a_clear_page(
     expect(page.locator("main")).to_contain_text("秒后再试")
     screenshot(page, "rate-limited-desktop")
     axe_check(page)
+
+
+def test_a_colloquial_word_finds_records_in_their_official_words(
+    live_server, world, cat, page: Page, axe_check: Axe
+) -> None:
+    """社保卡 finds the 社会保障卡 records once the office has the group (issue 10, 8)."""
+    from gongkai.catalog.tests.factories import record
+    from gongkai.search.services import synonym_group_create
+
+    official = record(
+        cat.employment,
+        title="关于第三代社会保障卡申领服务的通知",
+        summary="第三代社会保障卡可在各县（区）经办窗口申领。",
+        department=world.employment,
+    )
+    record(
+        cat.employment,
+        title="社保卡激活指南",
+        summary="新领的社保卡须本人激活。",
+        department=world.employment,
+    )
+    base = live_server.url
+    page.goto(f"{base}/search/?q=社保卡")
+    expect(hits(page)).to_have_count(1)
+    synonym_group_create(words=["社保卡", "社会保障卡"], note="窗口常见说法")
+    # The next search knows the group: no reindexing, and no stale cached page.
+    page.goto(f"{base}/")
+    page.get_by_role("searchbox", name="站内搜索").fill("社保卡")
+    page.keyboard.press("Enter")
+    expect(hits(page)).to_have_count(2)
+    expect(page.locator(".result-synonyms")).to_have_text("同时搜索了：社会保障卡")
+    expect(page.locator(".hit__title mark").first).to_be_visible()
+    titles = hits(page).all_inner_texts()
+    assert official.title in titles
+    expect(page.locator(".hit__title", has_text=official.title).locator("mark")).to_have_text(
+        "社会保障卡"
+    )
+    screenshot(page, "synonyms")
+    axe_check(page)

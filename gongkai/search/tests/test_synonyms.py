@@ -257,6 +257,9 @@ def test_the_office_edits_synonyms_in_the_admin_with_chinese_errors_and_an_audit
     assert edited.status_code == 302
     assert ModelLogEntry.objects.filter(object_id=str(group.pk), action="wagtail.edit").exists()
     assert "社保卡" not in synonym_map()  # saved without "active"
+    searched = office.get(ADMIN, {"q": "社会保障"})
+    assert searched.status_code == 200
+    assert "社保卡 ⇄ 社会保障卡 ⇄ 社保ic卡" in searched.content.decode()
     assert "同义词" in listing.content.decode()
 
 
@@ -283,3 +286,17 @@ def test_who_reaches_the_synonym_screens(world, who, allowed):
             assert status == 200, (who, url)
         else:
             assert status in (302, 403), (who, url, status)
+
+
+def test_the_demo_set_is_valid_and_seeded_once(db):
+    import io
+
+    from gongkai.search.seeds import DEMO_SYNONYMS, seed_synonyms
+
+    seed_synonyms(stdout=io.StringIO())
+    seed_synonyms(stdout=io.StringIO())
+    assert SynonymGroup.objects.count() == len(DEMO_SYNONYMS)
+    mapping = synonym_map()
+    assert mapping["社保卡"] == ("社会保障卡",)
+    assert mapping["医疗保险"] == ("医保",)
+    assert "最低生活保障" in mapping["低保"]
