@@ -5,7 +5,8 @@ a new version, withdrawn, expired — in two departments, tried through every UR
 can reach their bytes, as anonymous, as each role and as a member of another department.
 Only the published copy of a live record is public; the rest is for the permitted staff
 (the department that drafted it, the office, the leaders, the information centre), and
-everyone else gets 404, never 403, so nothing tells that a file exists.
+everyone else gets 404, never 403, so nothing tells that a file exists. The record's exports
+(share image, staff export page) exist only while the record is public, for everyone alike.
 """
 
 from __future__ import annotations
@@ -149,6 +150,12 @@ def matrix(world, client):
             for name in copy_names:
                 urls["/media/<published copy>"] = f"/media/{name}"
             cases.append(Case(state, code, "document", document, page, urls))
+            # The record's exports (gongkai.syndication): share image and staff export page.
+            exports = {
+                "/share/<id>.png": f"/share/{page.pk}.png",
+                "/admin/syndication/<id>/": f"/admin/syndication/{page.pk}/",
+            }
+            cases.append(Case(state, code, "record", page, page, exports))
             rendition = image.get_rendition("max-800x600")
             cases.append(
                 Case(
@@ -192,6 +199,13 @@ IMAGE_EDITORS = {"site_admin"}  # Wagtail's preview needs "change": the uploader
 
 def expected(case: Case, form: str, actor: Actor) -> int:
     """200 or 404 for this file, URL form and person (admin forms: 200 or refused)."""
+    if case.kind == "record":
+        # Exports follow the record, for everyone alike: only while it is public (a record
+        # whose file was replaced by a reviewed new version still is). Staff look at
+        # anything else in Wagtail's preview; the export page itself is for staff only.
+        if form == "/admin/syndication/<id>/" and actor.department is None:
+            return 0
+        return 200 if case.state in ("published", "replaced") else 404
     if form in ADMIN_FORMS:
         uploader = {"employment": "drafter", "policy": "policy_drafter"}[case.department]
         return 200 if actor.name in IMAGE_EDITORS | {uploader} else 0
