@@ -785,6 +785,17 @@ def _docx_bytes(title: str, paragraphs: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def _word_attachment(spec: Spec) -> RecordAttachment:
+    document = get_document_model()(title=f"{spec.title}（附件）")
+    document.file.save(
+        f"{spec.slug}.docx",
+        ContentFile(_docx_bytes(spec.title, spec.paragraphs)),
+        save=False,
+    )
+    document.save()
+    return RecordAttachment(document=document, title="正文（Word版）")
+
+
 def _column(home: Page, path: str) -> CatalogColumnPage:
     page = home
     for slug in path.split("/"):
@@ -847,7 +858,6 @@ def seed_demo_records(*, publish) -> int:
     # Replacements first, so the repealed record can link to them.
     specs.sort(key=lambda s: s.replaced_by is not None)
     created = 0
-    Document = get_document_model()
     for spec in specs:
         column = _column(home, spec.column)
         replaced_by = None
@@ -868,18 +878,15 @@ def seed_demo_records(*, publish) -> int:
                 for name, value in changed.items():
                     setattr(existing, name, value)
                 existing.draft_title = existing.title
+                if spec.attachment and "body" in changed:
+                    # The Word copy of the text says what the new body says; the old
+                    # file stays with the old revision.
+                    existing.attachments = [_word_attachment(spec)]
                 publish(existing)
             continue
         page = CatalogRecord(slug=spec.slug, live=False, **values)
         if spec.attachment:
-            document = Document(title=f"{spec.title}（附件）")
-            document.file.save(
-                f"{spec.slug}.docx",
-                ContentFile(_docx_bytes(spec.title, spec.paragraphs)),
-                save=False,
-            )
-            document.save()
-            page.attachments.add(RecordAttachment(document=document, title="正文（Word版）"))
+            page.attachments.add(_word_attachment(spec))
         column.add_child(instance=page)
         publish(page)
         created += 1
