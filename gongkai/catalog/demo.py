@@ -1,6 +1,6 @@
 """The demo catalogue: the plan itself, real State Council documents and the bureau's own.
 
-About 210 published records across every column and the years 2019–2026,
+About 160 published records across every column and the years 2019–2026,
 some repealed by newer versions, some with attachments. Deterministic
 (seeded random) and idempotent: a record that exists (same column and slug)
 is left alone when it matches its spec and brought up to date with a new,
@@ -57,7 +57,7 @@ SERVICES = [
     ("就业困难人员认定", "employment-bureau"),
     ("创业担保贷款申请", "employment-bureau"),
     ("职业技能等级证书查询", "training"),
-    ("工伤认定申请", "social-insurance"),
+    ("工伤认定申请", "work-injury"),  # decided by the bureau itself (工伤保险条例 第17条)
     ("劳动保障监察投诉", "inspection"),
     ("劳动人事争议仲裁申请", "arbitration"),
     ("城乡居民养老保险参保登记", "pension"),
@@ -504,7 +504,7 @@ GUIDE_TEXTS = {
         "《工伤保险条例》第十七条至第二十条。",
         "职工发生事故伤害或者被诊断、鉴定为职业病。用人单位应当自事故伤害发生之日起30日内提出申请；用人单位未提出的，职工或者其近亲属可以在1年内提出申请。",
         "工伤认定申请表；与用人单位存在劳动关系的证明材料；医疗诊断证明或者职业病诊断证明书。",
-        "申请人向社会保险行政部门提出申请，经受理、调查核实后作出认定决定，并书面通知申请人和用人单位。",
+        "申请人向市人力资源和社会保障局（社会保险行政部门）提出申请，经受理、调查核实后作出认定决定，并书面通知申请人和用人单位。",
         "自受理之日起60日内作出认定决定；事实清楚、权利义务明确的，15日内作出决定。",
     ),
     "劳动保障监察投诉": (
@@ -786,6 +786,17 @@ def _docx_bytes(title: str, paragraphs: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def _word_attachment(spec: Spec) -> RecordAttachment:
+    document = get_document_model()(title=f"{spec.title}（附件）")
+    document.file.save(
+        f"{spec.slug}.docx",
+        ContentFile(_docx_bytes(spec.title, spec.paragraphs)),
+        save=False,
+    )
+    document.save()
+    return RecordAttachment(document=document, title="正文（Word版）")
+
+
 def _column(home: Page, path: str) -> CatalogColumnPage:
     page = home
     for slug in path.split("/"):
@@ -848,7 +859,6 @@ def seed_demo_records(*, publish) -> int:
     # Replacements first, so the repealed record can link to them.
     specs.sort(key=lambda s: s.replaced_by is not None)
     created = 0
-    Document = get_document_model()
     for spec in specs:
         column = _column(home, spec.column)
         replaced_by = None
@@ -869,18 +879,15 @@ def seed_demo_records(*, publish) -> int:
                 for name, value in changed.items():
                     setattr(existing, name, value)
                 existing.draft_title = existing.title
+                if spec.attachment and "body" in changed:
+                    # The Word copy of the text says what the new body says; the old
+                    # file stays with the old revision.
+                    existing.attachments = [_word_attachment(spec)]
                 publish(existing)
             continue
         page = CatalogRecord(slug=spec.slug, live=False, **values)
         if spec.attachment:
-            document = Document(title=f"{spec.title}（附件）")
-            document.file.save(
-                f"{spec.slug}.docx",
-                ContentFile(_docx_bytes(spec.title, spec.paragraphs)),
-                save=False,
-            )
-            document.save()
-            page.attachments.add(RecordAttachment(document=document, title="正文（Word版）"))
+            page.attachments.add(_word_attachment(spec))
         column.add_child(instance=page)
         # The demo bureau published these on its old site on their 发布日期 (条例 第26条
         # counts to that moment), not on the day the demo is loaded.

@@ -95,6 +95,13 @@ DEPARTMENTS = [
     ("wages", "工资福利科", "工资科", DepartmentKind.INTERNAL, "负责机关事业单位工资福利政策。"),
     ("pension", "养老保险科", "养老科", DepartmentKind.INTERNAL, "负责养老保险政策和基金管理。"),
     (
+        "work-injury",
+        "工伤保险科",
+        "工伤科",
+        DepartmentKind.INTERNAL,
+        "负责工伤认定、劳动能力鉴定和工伤保险政策。",
+    ),
+    (
         "labour-relations",
         "劳动关系科",
         "劳动关系科",
@@ -151,6 +158,7 @@ DEPARTMENT_PHONES = {
     "civil-service": "0857-8221513",
     "wages": "0857-8221515",
     "pension": "0857-8221517",
+    "work-injury": "0857-8221518",
     "labour-relations": "0857-8221519",
     "petitions": "0857-8221521",
     "info-centre": "0857-8221523",

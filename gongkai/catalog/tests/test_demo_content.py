@@ -6,6 +6,7 @@ import re
 from datetime import date
 from io import StringIO
 
+import docx
 import pytest
 from django.core.management import call_command
 from lxml import html as lxml_html
@@ -249,6 +250,10 @@ def test_the_seeded_demo(client, settings):
         body="<p>一、目标任务</p><p>二、主要措施和责任分工</p>"
     )
     CatalogRecord.objects.filter(pk=employment.pk).update(written_date=date(2018, 3, 2))
+    budget = CatalogRecord.objects.get(slug="2020-budget")
+    CatalogRecord.objects.filter(pk=budget.pk).update(
+        body="<p>一、部门主要职责及机构设置情况</p><p>二、收支总体情况</p>"
+    )
     column = superior[0].get_parent()
     unrelated = CatalogRecord(
         title="国务院办公厅关于同意以哈尔滨市名义申办2009年第二十四届世界大学生冬季运动会的复函",
@@ -274,9 +279,15 @@ def test_the_seeded_demo(client, settings):
     assert any(len(t) >= 20 for t in prose_blocks(progress.body))
     assert employment.written_date == date(2018, 11, 16)
     assert not unrelated.live
-    assert Revision.objects.count() == revisions + 2  # one reviewed revision per update
-    assert ReviewRecord.objects.count() == reviews + 2
+    assert Revision.objects.count() == revisions + 3  # one reviewed revision per update
+    assert ReviewRecord.objects.count() == reviews + 3
+    # The budget's Word copy was made again from the new text.
+    budget = CatalogRecord.objects.get(pk=budget.pk)
+    (attachment,) = budget.attachments.all()
+    with attachment.document.file.open("rb") as fh:
+        word = "\n".join(p.text for p in docx.Document(fh).paragraphs)
+    assert "“三公”经费预算数合计" in word
 
     # A second run over an up-to-date demo changes nothing.
     call_command("seed_demo", "--only", "review", stdout=StringIO())
-    assert Revision.objects.count() == revisions + 2
+    assert Revision.objects.count() == revisions + 3
