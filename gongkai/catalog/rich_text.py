@@ -135,6 +135,7 @@ def register_table_feature(features) -> None:
                 "type": ENTITY,
                 "icon": "table",
                 "description": _("Table (from a Word import; it cannot be edited here)"),
+                "removeLabel": _("Remove this table"),
             },
             js=["catalog/js/draftail-table.js"],
         ),

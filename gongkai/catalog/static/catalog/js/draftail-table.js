@@ -33,6 +33,8 @@
         {
           type: "button",
           className: "button button-small button-secondary",
+          "aria-label": (blockProps.entityType && blockProps.entityType.removeLabel) || "×",
+          title: (blockProps.entityType && blockProps.entityType.removeLabel) || "",
           onClick: function () {
             blockProps.onRemoveEntity();
           },
