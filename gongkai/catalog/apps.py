@@ -8,8 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue of government information")
 
     def ready(self) -> None:
-        from . import files, home, navigation, withdrawal  # noqa: F401 (files registers itself)
+        from . import files, home, navigation, reminders, withdrawal  # noqa: F401 (files registers itself)
 
         home.register()
+        reminders.register()
         navigation.connect()
         withdrawal.connect()

@@ -217,17 +217,21 @@ def _in_review_ids(pks: Iterable[int]) -> set[int]:
     }
 
 
-def unpublished_records_for(user: Any) -> QuerySet[CatalogRecord]:
-    """Records `user` works on that never went public and are meant to (主动公开):
-    drafts and records in review. A never-published page's row holds its draft."""
-    queryset = CatalogRecord.objects.filter(
+def unpublished_records() -> QuerySet[CatalogRecord]:
+    """Every record that never went public and is meant to (主动公开): drafts and records
+    in review. A never-published page's row holds its draft."""
+    return CatalogRecord.objects.filter(
         live=False,
         first_published_at__isnull=True,
         withdrawn_at__isnull=True,
         formed_date__isnull=False,
         disclosure=DisclosureAttribute.PROACTIVE,
     ).select_related("department")
-    return filter_department_owned(queryset, user)
+
+
+def unpublished_records_for(user: Any) -> QuerySet[CatalogRecord]:
+    """The unpublished records (`unpublished_records`) that `user` works on."""
+    return filter_department_owned(unpublished_records(), user)
 
 
 def records_approaching_limit(user: Any, today: date) -> list[PendingTimeliness]:
@@ -238,7 +242,13 @@ def records_approaching_limit(user: Any, today: date) -> list[PendingTimeliness]
     Ordered by department, then fewest working days left first; 无法计算 rows last in
     their department.
     """
-    records = list(unpublished_records_for(user))
+    return pending_near_limit(unpublished_records_for(user), today)
+
+
+def pending_near_limit(records: Iterable[CatalogRecord], today: date) -> list[PendingTimeliness]:
+    """`records_approaching_limit` over any set of unpublished records (the reminder
+    source passes all of them)."""
+    records = list(records)
     years: set[int] = set()
     for record in records:
         years |= _span_years(record.formed_date, today)

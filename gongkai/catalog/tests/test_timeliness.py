@@ -31,6 +31,8 @@ from gongkai.catalog.timeliness import (
 )
 from gongkai.conftest import login_verified
 from gongkai.core.workdays import add_working_days, count_working_days
+from gongkai.notifications.models import Notification
+from gongkai.notifications.reminders import reminder_sources, reminders_run
 from gongkai.org import roles
 from gongkai.org.tests.factories import staff
 
@@ -582,3 +584,52 @@ def test_each_role_sees_its_departments_rereviews(withheld, world, role, seen):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert {r.pk for r in response.context["object_list"]} == {withheld[key].pk for key in seen}
+
+
+# --- reminders through the notification service -------------------------------------------
+
+
+def _titles(user) -> list[str]:
+    return sorted(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+
+
+def test_the_sources_are_registered():
+    assert {"catalog.timeliness", "catalog.rereview"} <= set(reminder_sources())
+
+
+def test_day_15_reminds_the_department_once_and_overdue_again(near_deadline, world):
+    CatalogRecord.objects.filter(pk=near_deadline["ours"].pk).update(owner=world.drafter)
+    with time_machine.travel(at(date(2026, 10, 19)), tick=True):
+        reminders_run(today=date(2026, 10, 19))  # day 14: nothing yet
+    assert _titles(world.drafter) == []
+    with time_machine.travel(at(date(2026, 10, 20)), tick=True):
+        reminders_run(today=date(2026, 10, 20))
+        reminders_run(today=date(2026, 10, 20))  # the job runs hourly: still once
+    (warning,) = _titles(world.department_head)
+    assert (
+        warning == "《国庆前形成的就业通知》已到第15个工作日（时限20个工作日），请在5个工作日内公开"
+    )
+    assert _titles(world.drafter) == [warning]
+    # another department's draft reaches its own people, not ours
+    assert all("政策法规科" not in t for t in _titles(world.department_head))
+    assert _titles(world.office_reviewer) == []
+    with time_machine.travel(at(date(2026, 10, 28)), tick=True):
+        reminders_run(today=date(2026, 10, 28))  # day 21
+    titles = _titles(world.department_head)
+    assert len(titles) == 2
+    assert "《国庆前形成的就业通知》已超过公开时限1个工作日" in titles
+
+
+def test_a_rereview_date_reminds_the_department_head_and_the_office(withheld, world):
+    reminders_run(today=date(2026, 10, 10))
+    head, office = _titles(world.department_head), _titles(world.office_reviewer)
+    assert "《逾期复查的内部请示》应于2026-10-01复查，已逾期" in head
+    assert "《即将复查的会议纪要》应于2026-10-20复查" in head
+    assert not any("明年复查" in t for t in head)  # not due yet
+    assert not any("政策法规科" in t for t in head)  # another department's
+    assert any("政策法规科的内部文件" in t for t in office)  # the office hears of all
+    # moving the date reminds again, once
+    CatalogRecord.objects.filter(pk=withheld["soon"].pk).update(rereview_date=date(2026, 10, 22))
+    reminders_run(today=date(2026, 10, 10))
+    reminders_run(today=date(2026, 10, 10))
+    assert _titles(world.department_head).count("《即将复查的会议纪要》应于2026-10-22复查") == 1
