@@ -138,6 +138,7 @@ def register_table_feature(features) -> None:
                 "removeLabel": _("Remove this table"),
             },
             js=["catalog/js/draftail-table.js"],
+            css={"all": ["catalog/css/draftail-table.css"]},
         ),
     )
     features.register_converter_rule(
