@@ -61,6 +61,7 @@ SERVICES = [
     ("劳动保障监察投诉", "inspection"),
     ("劳动人事争议仲裁申请", "arbitration"),
     ("城乡居民养老保险参保登记", "pension"),
+    ("社会保障卡申领", "social-insurance"),
 ]
 
 
@@ -472,6 +473,13 @@ def _work_plan_body(year: int) -> list[str]:
 
 # Service guides: (basis, conditions, materials, process, time limit).
 GUIDE_TEXTS = {
+    "社会保障卡申领": (
+        "《中华人民共和国社会保险法》第五十八条：国家建立全国统一的个人社会保障号码，个人社会保障号码为公民身份号码。",
+        "在本市参加社会保险的人员，以及在本市领取社会保险待遇、享受就业创业服务的人员，均可申领社会保障卡（社保卡）；已持有本市社会保障卡的，可申请补领或者换领。",
+        "居民身份证原件；近期免冠彩色证件照片（可在网点现场采集）；未满16周岁的，由监护人持户口簿和监护人身份证代为申领。",
+        "申请人可到社会保障卡合作银行网点、县（区）社会保险经办机构窗口申领，也可通过电子社保卡在线申请、邮寄到家。即时制卡网点当场领卡；在线申请的，制卡完成后以短信通知领卡或者邮寄。",
+        "即时制卡网点当场办结；集中制卡的，自受理之日起15个工作日内制卡完成。",
+    ),
     "失业保险金申领": (
         "《中华人民共和国社会保险法》第四十五条、《失业保险条例》第十四条。",
         "失业前用人单位和本人已经缴纳失业保险费满1年；非因本人意愿中断就业；已经进行失业登记，并有求职要求。",
@@ -892,7 +900,7 @@ def seed_demo_records(*, publish) -> int:
         # The demo bureau published these on its old site on their 发布日期 (条例 第26条
         # counts to that moment), not on the day the demo is loaded.
         record_first_publication_attest(
-            record=page, published_on=publication_date, note="演示数据：原网站发布日期"
+            record=page, published_on=values["publication_date"], note="演示数据：原网站发布日期"
         )
         publish(page)
         created += 1

@@ -187,9 +187,15 @@ def test_the_seeded_demo(client, settings):
     from gongkai.review.seeds import _publish_reviewed
 
     settings.DEMO_MODE = True
-    call_command("seed_demo", "--only", "org", "portal", "catalog", "review", stdout=StringIO())
+    call_command(
+        "seed_demo", "--only", "org", "portal", "catalog", "review", "search", stdout=StringIO()
+    )
     records = list(CatalogRecord.objects.live().specific())
     assert len(records) > 100
+
+    # The public says 社保卡; the bureau writes 社会保障卡: the demo's synonyms bridge them.
+    page = client.get("/search/", {"q": "社保卡"}).content.decode()
+    assert "同时搜索了" in page and "社会保障卡申领办事指南" in page
 
     # No body consists of headings only.
     for record in records:
