@@ -145,7 +145,9 @@ def _done(person: Person) -> None:
         person.page.screenshot(path=f"{os.environ['COUNT_CLICKS_SHOTS']}/{person.who}.png")
 
 
-def walk(browser, base_url: str, *, column_id: int, usernames: dict[str, str]) -> Tally:
+def walk(
+    browser, base_url: str, *, column_id: int, usernames: dict[str, str], title: str = TITLE
+) -> Tally:
     """Publish one record through the whole review and count what it took."""
     tally = Tally()
 
@@ -159,13 +161,13 @@ def walk(browser, base_url: str, *, column_id: int, usernames: dict[str, str]) -
         drafter.click(drafter.page.locator('a[href*="/catalog/catalogrecord/"]').first)
         drafter.settle()
     p = drafter.page
-    drafter.type(p.locator("#id_title"), TITLE)
+    drafter.type(p.locator("#id_title"), title)
     drafter.type(p.locator(".Draftail-Editor [contenteditable=true]").first, BODY)
     metadata_tab = p.get_by_role("tab", name="目录信息")
     if metadata_tab.count() and metadata_tab.is_visible():
         drafter.click(metadata_tab)
-    _choose(drafter, "genre", "公示")
-    _choose(drafter, "topic", "劳动就业")
+    _choose(drafter, "genre", "公示", typed="公示")
+    _choose(drafter, "topic", "劳动就业", typed="就业")
     drafter.type(p.locator("#id_formed_date"), "2027-04-01")
     drafter.press("Escape")  # close the date picker
     drafter.click(p.locator("footer .w-dropdown__toggle").first)
@@ -175,21 +177,21 @@ def walk(browser, base_url: str, *, column_id: int, usernames: dict[str, str]) -
         p.screenshot(path=os.environ["COUNT_CLICKS_SHOTS"] + "/submitted.png", full_page=True)
 
     head = Person(browser.new_context(), base_url, usernames["depthead"], "depthead", tally)
-    _approve_from_queue(head, TITLE)
+    _approve_from_queue(head, title)
     _done(head)
 
     office = Person(browser.new_context(), base_url, usernames["office"], "office", tally)
-    _approve_from_queue(office, TITLE, button="审查通过")
+    _approve_from_queue(office, title, button="审查通过")
     _confirm_modal(office)
     _done(office)
 
     leader = Person(browser.new_context(), base_url, usernames["leader"], "leader", tally)
-    _approve_from_queue(leader, TITLE)
+    _approve_from_queue(leader, title)
     _done(leader)
     return tally
 
 
-def _choose(person: Person, name: str, label: str) -> None:
+def _choose(person: Person, name: str, label: str, *, typed: str) -> None:
     """Fill a foreign key the way its widget asks: a <select> (with or without a filter
     box) or Wagtail's chooser modal with its search."""
     page = person.page
@@ -198,7 +200,7 @@ def _choose(person: Person, name: str, label: str) -> None:
     search = page.locator(f'[data-filter-for="id_{name}"]')
     if search.count():
         # The type-ahead filter: type a few characters, Enter picks the first match.
-        person.type(search, label[:2])
+        person.type(search, typed)
         person.press("Enter")
         return
     if tag == "select":
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--title", default=TITLE, help="a title not used yet (slugs are unique)")
     parser.add_argument("--column", type=int, help="id of the column page (default: 就业创业)")
     args = parser.parse_args(argv)
     column = args.column
@@ -242,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         try:
-            tally = walk(browser, args.url.rstrip("/"), column_id=column, usernames=users)
+            tally = walk(
+                browser, args.url.rstrip("/"), column_id=column, usernames=users, title=args.title
+            )
         finally:
             browser.close()
     print(tally.report())
