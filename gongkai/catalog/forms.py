@@ -15,6 +15,8 @@ from gongkai.org.permissions import (
     no_department_message,
 )
 
+from .widgets import FilterSelect, use_filter_select
+
 OTHER_DEPARTMENT = gettext_lazy(
     "You may choose only your own department: records of other departments are theirs to write."
 )
@@ -31,6 +33,7 @@ class CatalogRecordForm(WagtailAdminPageForm):
             from .rich_text import RecordBodyEditor
 
             self.fields["body"].widget = RecordBodyEditor()
+        self._use_choosers()
         field = self.fields.get("department")
         if field is None or self.for_user is None:
             return
@@ -42,10 +45,27 @@ class CatalogRecordForm(WagtailAdminPageForm):
             # chooser of every department. The widget first, so the queryset fills it.
             field.widget = forms.Select()
             field.empty_label = None
+        else:
+            field.widget = FilterSelect()
         field.queryset = choosable_departments(self.for_user, current_id=current)
         field.error_messages = {**field.error_messages, "invalid_choice": OTHER_DEPARTMENT}
         if self.instance.department_id is None and scope.department_id is not None:
             self.initial["department"] = scope.department_id
+
+    def _use_choosers(self) -> None:
+        """体裁 and 主题分类 as a select with a type-ahead filter (catalog/widgets.py), and the
+        bureau as the 发布机构 of a new record (the public page shows it when empty anyway)."""
+        for name in ("genre", "topic"):
+            if name in self.fields:
+                use_filter_select(self.fields[name])
+        if (
+            "publisher" in self.fields
+            and self.instance.pk is None
+            and not self.initial.get("publisher")
+        ):
+            from gongkai.org.models import Bureau
+
+            self.initial["publisher"] = Bureau.load().name
 
     def clean_department(self):
         department = self.cleaned_data.get("department")

@@ -259,9 +259,12 @@ class CatalogRecord(DepartmentOwnedPageMixin, PublicCacheMixin, Page):
     ]
 
     metadata_panels = [
-        FieldRowPanel([FieldPanel("doc_number"), FieldPanel("genre")]),
-        FieldRowPanel([FieldPanel("topic"), FieldPanel("disclosure_item")]),
-        FieldRowPanel([FieldPanel("department"), FieldPanel("publisher")]),
+        # 主题分类 and 体裁 side by side (two short lists); 法定公开事项 alone on its row, since
+        # its options quote 条例 第二十条 at length and squeezed the column next to it.
+        FieldRowPanel([FieldPanel("genre"), FieldPanel("topic")]),
+        FieldPanel("disclosure_item"),
+        FieldRowPanel([FieldPanel("doc_number"), FieldPanel("department")]),
+        FieldPanel("publisher"),
         FieldRowPanel(
             [FieldPanel("written_date"), FieldPanel("formed_date"), FieldPanel("publication_date")]
         ),

@@ -19,3 +19,12 @@ class StaffUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with each account's department (see org/users.py)."""
 
     user_viewset = "gongkai.org.users.StaffUserViewSet"
+
+    def ready(self) -> None:
+        super().ready()
+        # Here rather than in OrgConfig.ready: this config is the one INSTALLED_APPS names
+        # explicitly, so it always runs (apps.py has two configs, and "gongkai.org" alone
+        # gets Django's plain AppConfig).
+        from .names import install as install_chinese_names
+
+        install_chinese_names()

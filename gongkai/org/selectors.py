@@ -46,10 +46,9 @@ def staff_name(user) -> str:
     first and without a space (张文, not Django's “文 张”), others as Django joins them."""
     if user is None:
         return ""
-    family, given = (user.last_name or "").strip(), (user.first_name or "").strip()
-    if family and given and any("\u3400" <= c <= "\u9fff" for c in family + given):
-        return f"{family}{given}"
-    return user.get_full_name() or user.get_username()
+    from .names import chinese_full_name
+
+    return chinese_full_name(user) or user.get_username()
 
 
 def department_heads(department: Department) -> QuerySet:

@@ -53,9 +53,20 @@ class ReviewTask(Task):
         """Decide through the service; a refusal becomes an admin message, not a 500."""
         from django.core.exceptions import PermissionDenied, ValidationError
 
+        from .selectors import revision_seen
         from .services import SentBack, review_task_act
         from .views import refuse_in_admin, sent_back_in_admin
 
+        page = task_state.workflow_state.content_object.specific
+        if action_name == "approve" and not revision_seen(page=page, user=user):
+            # Checked here, on every approval from the admin (queue, editor, modal), so
+            # that no button or script can skip reading the draft.
+            return refuse_in_admin(
+                ValidationError(
+                    _("Open 查看并审核 first: approve only after seeing the draft and its changes.")
+                ),
+                task_state,
+            )
         try:
             result = review_task_act(
                 task_state=task_state, user=user, action=action_name, data=kwargs
@@ -298,3 +309,26 @@ class FindingResolution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.masked}: {self.get_resolution_display()}"
+
+
+class RevisionSeen(models.Model):
+    """A reviewer opened the preview and the changes of a revision (查看并审核).
+
+    Approving a review step is refused until the reviewer has seen the revision they
+    approve: an approval from the queue without reading the draft is not a review.
+    One row per reviewer per revision; a new revision must be seen again.
+    """
+
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(_("seen at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "user"], name="review_seen_once")
+        ]
+        verbose_name = _("revision seen")
+        verbose_name_plural = _("revisions seen")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw revision {self.revision_id}"

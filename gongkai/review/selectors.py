@@ -257,3 +257,13 @@ def review_queue(user) -> list[QueueItem]:
                 )
     items.sort(key=lambda item: item.waiting_since)
     return items
+
+
+def revision_seen(*, page, user) -> bool:
+    """Has `user` opened the preview and changes of `page`'s latest revision?"""
+    from .models import RevisionSeen
+
+    revision = page.get_latest_revision()
+    return (
+        revision is not None and RevisionSeen.objects.filter(revision=revision, user=user).exists()
+    )

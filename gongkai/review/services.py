@@ -926,3 +926,11 @@ def _scheduled_refusal_record(*, revision: Revision, reason: str) -> None:
     )
     if not already:
         audit(obj, action, data={"revision": revision.pk, "reason": reason})
+
+
+@transaction.atomic
+def review_revision_see(*, revision: Revision, user) -> None:
+    """Record that `user` opened the preview and changes of `revision` (once)."""
+    from .models import RevisionSeen
+
+    RevisionSeen.objects.get_or_create(revision=revision, user=user)

@@ -197,3 +197,51 @@ def record_pdf(request, pk: int):
     response = HttpResponse(render_record_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="review-{record.pk}.pdf"'
     return response
+
+
+def _comparison(page, revision):
+    """The fields of `revision` that differ from the published page, by Wagtail's own
+    comparison (wagtail.admin.compare); for a record never published, against an empty
+    record, so every filled field shows: the reviewer reads the whole content."""
+    from wagtail.admin.panels import get_edit_handler
+
+    draft = revision.as_object()
+    if page.live and page.live_revision_id:
+        before = page.live_revision.as_object()
+    else:
+        before = type(page)(title="", slug=page.slug)
+    panel = get_edit_handler(type(page)).get_bound_panel(instance=page, request=None, form=None)
+    return [diff for comp in panel.get_comparison() if (diff := comp(before, draft)).has_changed()]
+
+
+@never_cache
+@login_required
+def preview(request, task_state_id: int):
+    """查看并审核: the draft under review, its change from the published version, and the
+    decision buttons. Opening it records that this reviewer saw this revision; approving is
+    refused until then (ReviewTask.on_action)."""
+    from .services import review_revision_see
+
+    task_state = get_object_or_404(TaskState, pk=task_state_id)
+    task = task_state.task.specific
+    page = task_state.workflow_state.content_object.specific
+    if task_state.status != TaskState.STATUS_IN_PROGRESS or not task.user_can_decide(
+        page, request.user
+    ):
+        raise PermissionDenied
+    revision = page.get_latest_revision()
+    review_revision_see(revision=revision, user=request.user)
+    return TemplateResponse(
+        request,
+        "review/preview.html",
+        {
+            "page": page,
+            "task_state": task_state,
+            "task": task,
+            "revision": revision,
+            "published": page.live,
+            "comparison": _comparison(page, revision),
+            "actions": task.get_actions(page, request.user),
+            "header_title": page.get_admin_display_title(),
+        },
+    )

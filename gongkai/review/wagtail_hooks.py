@@ -96,6 +96,7 @@ def review_urls():
             name="review_mask_attachment",
         ),
         path("review/records/<int:pk>/pdf/", views.record_pdf, name="review_record_pdf"),
+        path("review/preview/<int:task_state_id>/", views.preview, name="review_preview"),
     ]
 
 

@@ -39,3 +39,11 @@ def review_sheet(record):
     from ..sheet import record_sheet
 
     return record_sheet(record)
+
+
+@register.simple_tag
+def review_seen(page, user):
+    """Has `user` opened 查看并审核 for `page`'s latest revision (see models.RevisionSeen)?"""
+    from ..selectors import revision_seen
+
+    return revision_seen(page=page, user=user)

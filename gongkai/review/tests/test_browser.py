@@ -55,8 +55,13 @@ def test_full_review_in_the_browser(world, settings, live_server, new_context):
     assert CatalogRecord.objects.get(pk=draft.pk).workflow_in_progress
 
     # 初审: the head of the department approves from the dashboard queue.
+    # 同意 is there only after 查看并审核: the preview with the whole new content.
     head = login(new_context, live_server, "t-head")
-    queue_row(head, title).get_by_role("button", name="同意", exact=True).click()
+    assert queue_row(head, title).get_by_role("button", name="同意", exact=True).count() == 0
+    queue_row(head, title).get_by_role("link", name="查看并审核").click()
+    head.wait_for_url(re.compile(r"/admin/review/preview/"))
+    assert "尚未发布：以下为全部内容" in head.content()
+    head.locator(".review-preview-actions").get_by_role("button", name="同意", exact=True).click()
     head.wait_for_url(re.compile(r"/admin/"))
     head.wait_for_load_state("networkidle")
 
@@ -72,7 +77,9 @@ def test_full_review_in_the_browser(world, settings, live_server, new_context):
     office.get_by_text("正文和附件中未发现个人信息").wait_for()
     assert "正文和附件中未发现个人信息" in office.content()
     office.goto(live_server.url + "/admin/")
-    queue_row(office, title).get_by_role("button", name="审查通过").click()
+    queue_row(office, title).get_by_role("link", name="查看并审核").click()
+    office.wait_for_url(re.compile(r"/admin/review/preview/"))
+    office.locator(".review-preview-actions").get_by_role("button", name="审查通过").click()
     modal = office.locator(".modal-content")
     for name in ("state_secret", "work_secret", "trade_secret", "privacy", "security_stability"):
         modal.locator(f'input[name="clear_{name}"]').check()
@@ -82,7 +89,9 @@ def test_full_review_in_the_browser(world, settings, live_server, new_context):
 
     # 签发: the leader signs off and the record is published.
     leader = login(new_context, live_server, "t-leader")
-    queue_row(leader, title).get_by_role("button", name="同意", exact=True).click()
+    queue_row(leader, title).get_by_role("link", name="查看并审核").click()
+    leader.wait_for_url(re.compile(r"/admin/review/preview/"))
+    leader.locator(".review-preview-actions").get_by_role("button", name="同意", exact=True).click()
     leader.wait_for_load_state("networkidle")
     leader.wait_for_timeout(500)
 
