@@ -5,6 +5,9 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class OrgConfig(AppConfig):
+    # apps.py holds two configs (and imports Wagtail's): without this Django would use a
+    # plain AppConfig for "gongkai.org" and never run ready().
+    default = True
     name = "gongkai.org"
     label = "org"
     verbose_name = _("Organisation")

@@ -7,6 +7,7 @@ from datetime import date
 from io import StringIO
 
 import docx
+import lxml.html
 import pytest
 from django.core.management import call_command
 from lxml import html as lxml_html
@@ -195,7 +196,9 @@ def test_the_seeded_demo(client, settings):
 
     # The public says 社保卡; the bureau writes 社会保障卡: the demo's synonyms bridge them.
     page = client.get("/search/", {"q": "社保卡"}).content.decode()
-    assert "同时搜索了" in page and "社会保障卡申领办事指南" in page
+    text = lxml.html.fromstring(page).text_content()
+    assert "同时搜索了：社会保障卡" in text
+    assert "社会保障卡申领办事指南" in text  # the title, highlighted
 
     # No body consists of headings only.
     for record in records:
