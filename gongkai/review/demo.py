@@ -3,7 +3,10 @@
 So that a bureau trying the demo finds real work in the queues: a 公示 whose name list
 (Excel), explanation (Word) and instructions (PDF) carry ID numbers and mobiles, waiting for
 the office's confidentiality review; and a list of internship bases waiting for the head of
-the employment bureau. The prose and the lists live in demo/pending_reviews.json.
+the employment bureau. Two drafts show the clocks: a notice formed on 2026-11-13, which the
+dashboard's 公开时效提醒 counts towards its 20 working days, and an internal report withheld
+(不予公开) with its 条例 第18条 re-review date. The prose and the lists live in
+demo/pending_reviews.json.
 """
 
 from __future__ import annotations
@@ -104,6 +107,12 @@ def _create(spec: dict[str, Any], drafter: Any, head: Any) -> None:
         body="".join(f"<p>{escape(p)}</p>" for p in spec["body"]),
         owner=drafter,
     )
+    if spec.get("disclosure"):
+        # A record decided 不予公开 (条例 第14–16条) with its re-review date (第18条).
+        page.disclosure = spec["disclosure"]
+        page.withholding_reason = spec["withholding_reason"]
+        page.withholding_note = spec["withholding_note"]
+        page.rereview_date = date.fromisoformat(spec["rereview_date"])
     Document = get_document_model()
     from gongkai.org.selectors import staff_name
 
@@ -122,6 +131,8 @@ def _create(spec: dict[str, Any], drafter: Any, head: Any) -> None:
         page.attachments.add(RecordAttachment(document=document, title=item["title"]))
     _column(spec["column"]).add_child(instance=page)
     page.save_revision(user=drafter, log_action=True)
+    if spec["stage"] == "draft":
+        return  # still being drafted: the dashboard counts its working days
     page = CatalogRecord.objects.get(pk=page.pk)
     page.get_workflow().start(page, drafter)
     if spec["stage"] == "confidentiality":
