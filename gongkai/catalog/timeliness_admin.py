@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -66,7 +67,11 @@ class TimelinessReportView(ReportView):
         Column("title", label=_("Title"), accessor="record.title"),
         Column("department", label=_("Responsible department"), accessor="department_name"),
         Column("formed", label=_("Formed or changed"), accessor="record.formed_date"),
-        Column("published", label=_("Published"), accessor="record.publication_date"),
+        Column(
+            "published",
+            label=pgettext_lazy("date column", "Published"),
+            accessor="record.publication_date",
+        ),
         Column("working_days", label=_("Working days"), accessor="working_days_display"),
         Column("late", label=_("Days over the limit"), accessor="days_late_display"),
     ]
@@ -82,7 +87,7 @@ class TimelinessReportView(ReportView):
         "record.title": _("Title"),
         "department_name": _("Responsible department"),
         "record.formed_date": _("Formed or changed"),
-        "record.publication_date": _("Published"),
+        "record.publication_date": pgettext_lazy("date column", "Published"),
         "working_days_display": _("Working days"),
         "days_late_display": _("Days over the limit"),
     }
