@@ -352,6 +352,8 @@ WAGTAIL_SITE_NAME = "政务公开平台"
 # find Chinese substrings in the admin; index updates wait for the commit.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "gongkai.search.wagtail_backend"}}
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# Labels every login field in Chinese (Wagtail leaves the password label to Django's English default).
+WAGTAILADMIN_USER_LOGIN_FORM = "gongkai.org.forms_login.LoginForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No avatars from gravatar.com: closed networks, CSP, and no e-mail hashes sent outside.
