@@ -303,6 +303,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]  # fills gaps in Wagtail's zh_Hans catalogu
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_I18N_ENABLED = False
 TIME_ZONE = "Asia/Shanghai"
+# One time zone: Wagtail then hides its account-page select of ~600 English zone names.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 
