@@ -15,6 +15,9 @@ app's own zh_Hans .mo nor in the project catalogue of the same domain. Usage:
 
 After --write, translate the new entries (empty msgstr) and run --compile. Commit both
 the .po and the .mo. gongkai/tests/test_wagtail_translations.py fails while gaps remain.
+
+OVERRIDES below replaces Wagtail translations that exist but mislead the bureau's staff;
+--write (re)applies them on every run, so they survive regeneration.
 """
 
 from __future__ import annotations
@@ -45,6 +48,42 @@ HEADER = {
 }
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A Wagtail translation we replace, and why (read as a 政务公开 office worker would)."""
+
+    msgstr: str
+    reason: str
+    domain: str = "django"
+
+
+# (msgctxt, msgid) -> better Chinese. Only strings Wagtail already translates, badly.
+OVERRIDES: dict[Key, Override] = {
+    (None, "live"): Override(
+        "已发布", "page/snippet status; 在用 reads as 'in use' (equipment), not 'published'"
+    ),
+    (None, "live + scheduled"): Override(
+        "已发布 + 已计划", "same status as 'live', with a schedule"
+    ),
+    (None, "live + draft"): Override(
+        "已发布 + 草稿", "same status as 'live'; Wagtail gives 发布 (a verb)"
+    ),
+    (None, "Live"): Override(
+        "已发布", "status filter/label; Wagtail's 发布 reads as the 发布 button"
+    ),
+    (None, "Live version"): Override(
+        "已发布版本", "the published revision, not a 'publish version' action"
+    ),
+    (None, "Unpublished"): Override(
+        "已取消发布", "a status and a log entry; Wagtail's 取消发布 is the action's verb"
+    ),
+    (None, "Privacy"): Override(
+        "访问权限", "the setting restricts who may view a page; 私有设置 suggests personal data"
+    ),
+    (None, "Change privacy"): Override("更改访问权限", "the same setting as 'Privacy'"),
+}
 
 
 @dataclass(frozen=True)
@@ -163,6 +202,38 @@ def write(gaps: list[Gap]) -> int:
     return added
 
 
+def apply_overrides() -> int:
+    """Set every OVERRIDES entry in the project catalogue; return how many changed."""
+    changed = 0
+    for domain in DOMAINS:
+        mine = {key: o for key, o in OVERRIDES.items() if o.domain == domain}
+        if not mine:
+            continue
+        path = project_catalogue(domain)
+        catalogue = _load_or_create(path)
+        for (msgctxt, msgid), override in mine.items():
+            entry = catalogue.find(msgid, msgctxt=msgctxt)
+            if entry is None:
+                entry = polib.POEntry(msgid=msgid, msgctxt=msgctxt)
+                catalogue.append(entry)
+            comment = f"override: {override.reason}"
+            if entry.msgstr != override.msgstr or entry.comment != comment:
+                entry.msgstr = override.msgstr
+                entry.comment = comment
+                changed += 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalogue.save(str(path))
+    return changed
+
+
+def stale_overrides() -> list[Key]:
+    """OVERRIDES keys that Wagtail no longer has (a Wagtail upgrade renamed them)."""
+    known: set[Key] = set()
+    for _app, _domain, english in wagtail_catalogues():
+        known |= {(e.msgctxt, e.msgid) for e in polib.pofile(str(english)) if e.msgid}
+    return [key for key in OVERRIDES if key not in known]
+
+
 def compile_catalogues() -> list[Path]:
     """Compile the project .po files into .mo files next to them."""
     written = []
@@ -194,6 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.write and gaps:
         added = write(gaps)
         print(f"added {added} entries to {PROJECT_MESSAGES.relative_to(ROOT)}", file=sys.stderr)
+    if args.write:
+        changed = apply_overrides()
+        print(f"applied {changed} changed override(s) of {len(OVERRIDES)}", file=sys.stderr)
+    for msgctxt, msgid in stale_overrides():
+        print(
+            f"override of {msgid!r} (msgctxt {msgctxt!r}) matches no Wagtail msgid", file=sys.stderr
+        )
     if args.compile:
         for mo in compile_catalogues():
             print(f"compiled {mo.relative_to(ROOT)}", file=sys.stderr)

@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import pagecache, signals  # noqa: F401
+        from .admin_labels import relabel_wagtail_columns
 
         pagecache.connect_signals()
+        relabel_wagtail_columns()

@@ -111,3 +111,84 @@ def test_admin_javascript_catalogue_includes_the_project_catalogue(client, world
     script = response.content.decode()
     assert json.dumps("正在自动保存…")[1:-1] in script  # only in locale/ (djangojs)
     assert json.dumps("搜索")[1:-1] in script  # still Wagtail's own djangojs catalogue
+
+
+# --- Overrides of misleading Wagtail translations, and our catalogues not shadowing Wagtail's.
+
+_script = _load_script()
+
+
+def test_every_override_is_in_the_project_catalogue_and_still_a_wagtail_msgid():
+    catalogue = polib.pofile(str(MESSAGES / "django.po"))
+    for (msgctxt, msgid), override in _script.OVERRIDES.items():
+        entry = catalogue.find(msgid, msgctxt=msgctxt)
+        assert entry is not None and entry.msgstr == override.msgstr, msgid
+        assert entry.comment == f"override: {override.reason}", msgid
+    assert not _script.stale_overrides(), "Wagtail renamed these msgids; update OVERRIDES"
+
+
+def test_overrides_are_in_effect():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        for (msgctxt, msgid), override in _script.OVERRIDES.items():
+            got = translation.pgettext(msgctxt, msgid) if msgctxt else translation.gettext(msgid)
+            assert got == override.msgstr, (msgid, got)
+
+
+@pytest.mark.parametrize(
+    ("msgid", "expected"),
+    [
+        ("Pages", "页面"),  # the sidebar menu; catalog's pagination label once made it 分页
+        ("Published", "已发布"),  # a status; catalog's date column once made it 发布日期
+        ("file", "文件"),  # the document form's field; an import progress unit made it 个文件
+        ("live", "已发布"),
+        ("Password", "密码"),
+    ],
+)
+def test_no_app_catalogue_shadows_a_wagtail_label(msgid, expected):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext(msgid) == expected
+        # Our own uses keep their wording through a context.
+        assert translation.pgettext("pagination", "Pages") == "分页"
+        assert translation.pgettext("date column", "Published") == "发布日期"
+
+
+def test_page_explorer_and_sidebar_say_页面_and_已发布(client, world):
+    from gongkai.catalog.tests.factories import column, record
+
+    results = column()
+    record(results, title="关于做好就业补贴申领工作的通知", department=world.employment)
+    login_verified(client, world.site_admin)
+    html = client.get(f"/admin/pages/{results.pk}/").content.decode()
+    assert "已发布" in html and "在用" not in html
+    sidebar = client.get("/admin/").content.decode()
+    assert json.dumps("页面")[1:-1] in sidebar
+    assert json.dumps("分页")[1:-1] not in sidebar and "分页" not in sidebar
+
+
+def test_login_form_labels_are_chinese(client, db):
+    html = client.get("/admin/login/").content.decode()
+    assert re.search(r"<label[^>]*>\s*密码", html), "the password field's label"
+    assert not re.search(r"\bPassword\b", html)
+
+
+def test_sites_listing_headings_are_chinese(client, world):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("t-root", "root@example.gov.cn", "x")
+    login_verified(client, root)
+    html = client.get("/admin/sites/").content.decode()
+    for heading in ("端口号", "站点名称", "根页面"):
+        assert heading in html
+    assert not re.search(r"\b(Port|Site name|Root page)\b", html)
+
+
+def test_boolean_columns_say_是_or_否_not_true_or_false(client, world):
+    login_verified(client, world.site_admin)
+    html = client.get("/admin/snippets/org/department/").content.decode()
+    # The icon's text for screen readers (and copy-paste): the departments are all active.
+    assert re.search(r'<span class="w-sr-only">\s*是\s*</span>', html)
+    assert not re.search(r">\s*(True|False|None)\s*<", html)  # as a cell's or icon's text

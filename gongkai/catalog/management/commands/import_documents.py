@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from gongkai.catalog.imports import METADATA_FIELDS, record_import_docx, record_import_pdf
@@ -131,7 +132,7 @@ class Command(BaseCommand):
             (name, _("named in the metadata, but not in the folder"))
             for name in sorted(set(metadata) - {p.name for p in files})
         ]
-        for path in tqdm(files, desc=_("Importing"), unit=_("file")):
+        for path in tqdm(files, desc=_("Importing"), unit=pgettext("progress bar unit", "file")):
             importer = IMPORTERS[path.suffix.lower()]
             try:
                 page = importer(
