@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterable
 from enum import StrEnum
@@ -387,10 +388,13 @@ def unreadable_image(name: str) -> UploadRejected:
     )
 
 
+_STRICT_DECODING = threading.Lock()
+
+
 def _check_image(content: bytes, name: str) -> None:
     import warnings
 
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     try:
         with warnings.catch_warnings():
@@ -399,8 +403,16 @@ def _check_image(content: bytes, name: str) -> None:
                 image.verify()
             # verify() checks a PNG's checksums but reads no JPEG data: decoding the
             # pixels catches a truncated file (the bomb check above bounds the cost).
-            with Image.open(io.BytesIO(content)) as image:
-                image.load()
+            # load() pads a truncated image silently while ImageFile.LOAD_TRUNCATED_IMAGES
+            # is set, and WeasyPrint sets it when imported (the 审查单 PDF): decode strictly.
+            with _STRICT_DECODING:
+                tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    with Image.open(io.BytesIO(content)) as image:
+                        image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except Exception as exc:  # Pillow raises many types for broken images
         raise unreadable_image(name) from exc
 

@@ -469,7 +469,8 @@ def test_record_by_index_number_with_its_slash(client, catalogue):
 def test_record_detail_carries_the_body(client, catalogue):
     body = client.get(f"{API}/records/id/{catalogue.notice.pk}").json()
     assert "<h2>一、申领条件</h2>" in body["body_html"]
-    assert f'href="{catalogue.plan.url}"' in body["body_html"]  # page links expanded
+    # page links expanded, absolute from SITE_URL
+    assert f'href="{django_settings.SITE_URL}{catalogue.plan.url}"' in body["body_html"]
     assert 'linktype="page"' not in body["body_html"]
     assert body["body_text"] == ("一、申领条件\n各县（区）人力资源和社会保障局：\n详见工作方案。")
     assert body == client.get(f"{API}/records/{catalogue.notice.index_number}").json()

@@ -144,3 +144,12 @@ def test_a_sound_image_still_uploads_everywhere(admin):
     )
     assert response.json()["success"] is True
     assert get_image_model().objects.count() == 2
+
+
+def test_a_truncated_image_is_refused_even_when_pillow_tolerates_them(admin, monkeypatch):
+    """WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES when it is imported (after the first
+    审查单 PDF): the upload check must not depend on that global."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    test_single_upload(admin, "truncated.jpg")
