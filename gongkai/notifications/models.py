@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationKind(models.TextChoices):
@@ -75,7 +76,7 @@ class OutgoingMail(models.Model):
     """One message in the outbox. Written in the transaction of what it tells about, sent
     by a task after the commit, retried with back-off; never deleted when sending fails."""
 
-    to = models.EmailField(_("to"), max_length=254)
+    to = models.EmailField(pgettext_lazy("mail", "to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

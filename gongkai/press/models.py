@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
@@ -21,7 +22,7 @@ class Subscriber(models.Model):
     office and the information centre see it (press.view_subscriber)."""
 
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     organisation = models.CharField(_("media outlet"), max_length=100)
     columns = models.JSONField(_("columns"), default=list)
     frequency = models.CharField(
@@ -87,7 +88,7 @@ class DigestEntry(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="+", verbose_name=_("subscriber")
     )
-    item_key = models.CharField(_("item"), max_length=100)
+    item_key = models.CharField(pgettext_lazy("digest", "item"), max_length=100)
     column = models.CharField(_("column"), max_length=40)
     title = models.CharField(_("title"), max_length=255)
     url = models.CharField(_("link"), max_length=500)
